@@ -1,0 +1,90 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hiwar.accounts import services
+from hiwar.accounts.forms import ProfileForm, SignUpForm
+from hiwar.core.forms import add_validation_error
+
+
+def sign_up(request):
+    if request.user.is_authenticated:
+        return redirect("spaces:list")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.user_sign_up(
+                email=form.cleaned_data["email"],
+                name=form.cleaned_data["name"],
+                password=form.cleaned_data["password"],
+                language=get_language(),
+            )
+        except ValidationError as error:
+            add_validation_error(form, error, default_field="password")
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(
+                request,
+                _("Welcome! We sent a link to %(email)s: open it to verify your address.")
+                % {"email": user.email},
+            )
+            return redirect("spaces:list")
+    return render(request, "accounts/signup.html", {"form": form})
+
+
+def verify_email(request, token):
+    try:
+        user = services.user_verify_email(token=token)
+    except ValidationError as error:
+        return render(request, "accounts/verify_failed.html", {"errors": error.messages}, status=400)
+    messages.success(
+        request, _("Thank you, your e-mail address %(email)s is verified.") % {"email": user.email}
+    )
+    return redirect("spaces:list" if request.user.is_authenticated else "accounts:login")
+
+
+@login_required
+@require_POST
+def resend_verification(request):
+    if not request.user.email_verified:
+        services.send_verification_email(user=request.user)
+        messages.success(
+            request, _("We sent a new verification link to %(email)s.") % {"email": request.user.email}
+        )
+    return redirect(request.POST.get("next") or "accounts:profile")
+
+
+@login_required
+def profile(request):
+    profile = services.profile_for(request.user)
+    form = ProfileForm(request.POST or None, instance=profile, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            organisation = None
+            if data["organisation_name"]:
+                organisation = services.organisation_get_or_create(
+                    name=data["organisation_name"],
+                    type=data["organisation_type"],
+                    country=data.get("country") or "",
+                )
+            services.profile_update(
+                user=request.user,
+                name=data["name"],
+                preferred_language=data["preferred_language"],
+                timezone=data["timezone"],
+                organisation=organisation,
+                visibility=form.visibility_choices(),
+                **{name: data[name] for name in ProfileForm.Meta.fields},
+            )
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, _("Your profile is saved."))
+            return redirect("accounts:profile")
+    return render(request, "accounts/profile.html", {"form": form})

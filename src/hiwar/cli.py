@@ -1,0 +1,142 @@
+"""The `hiwar` command: demo, serve, worker, createsuperuser, manage (and more as apps grow).
+
+Commands only parse arguments and call Django management commands or services, and are safe to rerun.
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+
+
+def _setup_django():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hiwar.settings")
+    import django
+
+    django.setup()
+
+
+def _manage(*args: str) -> None:
+    from django.core.management import call_command
+
+    call_command(*args)
+
+
+def _serve(port: int, workers: int, host: str = "127.0.0.1", with_worker: bool = True) -> int:
+    """gunicorn for the pages and API, and a background-task worker beside it (unless told not to)."""
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="hiwar.settings")
+    worker = None
+    if with_worker:
+        worker = subprocess.Popen([sys.executable, "-m", "hiwar.cli", "worker"], env=env)  # noqa: S603
+    try:
+        return subprocess.call(  # noqa: S603
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "hiwar.wsgi:application",
+                "--bind",
+                f"{host}:{port}",
+                "--workers",
+                str(workers),
+                "--access-logfile",
+                "-",
+            ],
+            env=env,
+        )
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=10)
+
+
+def cmd_demo(args) -> int:
+    # The demo runs on http://127.0.0.1, so it runs in debug mode (no HTTPS-only cookies).
+    os.environ.setdefault("HIWAR_DEBUG", "1")
+    _setup_django()
+    from hiwar.demo.loader import DEMO_ADMIN, DEMO_CONVENOR, DEMO_PASSWORD, load_demo
+
+    _manage("migrate", "--no-input", "--verbosity", "0")
+    created = load_demo()
+    print("Hiwar demo data " + ("loaded." if created else "already present (nothing changed)."))
+    print(f"  Convenor:      {DEMO_CONVENOR} / {DEMO_PASSWORD}")
+    print(f"  Administrator: {DEMO_ADMIN} / {DEMO_PASSWORD}")
+    if args.no_serve:
+        return 0
+    print(f"  Open http://127.0.0.1:{args.port}/  (Ctrl+C stops)")
+    return _serve(args.port, workers=2)
+
+
+def cmd_serve(args) -> int:
+    _setup_django()
+    _manage("migrate", "--no-input", "--verbosity", "0")
+    from django.conf import settings
+
+    if not settings.DEBUG:
+        _manage("collectstatic", "--no-input", "--verbosity", "0")
+    return _serve(args.port, args.workers, host=args.host, with_worker=not args.no_worker)
+
+
+def cmd_worker(args) -> int:
+    _setup_django()
+    _manage("db_worker", "--queue-name", "*", *(["--batch"] if args.once else []))
+    return 0
+
+
+def cmd_createsuperuser(args) -> int:
+    _setup_django()
+    _manage("createsuperuser", *args.rest)
+    return 0
+
+
+def cmd_manage(args) -> int:
+    _setup_django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["hiwar manage", *args.rest])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hiwar", description="Hiwar: multi-stakeholder dialogues, end to end."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", help="migrate, load the Arabic demo data (idempotent) and serve it")
+    demo.add_argument("--no-serve", action="store_true", help="load the data and stop")
+    demo.add_argument("--port", type=int, default=8000)
+    demo.set_defaults(func=cmd_demo)
+
+    serve = sub.add_parser("serve", help="serve with gunicorn (and a task worker)")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--workers", type=int, default=2)
+    serve.add_argument(
+        "--no-worker", action="store_true", help="run background tasks elsewhere (hiwar worker)"
+    )
+    serve.set_defaults(func=cmd_serve)
+
+    worker = sub.add_parser("worker", help="run background tasks (e-mails, long computations)")
+    worker.add_argument("--once", action="store_true", help="run what is queued, then stop")
+    worker.set_defaults(func=cmd_worker)
+
+    su = sub.add_parser("createsuperuser", help="create an administrator")
+    su.add_argument("rest", nargs=argparse.REMAINDER)
+    su.set_defaults(func=cmd_createsuperuser)
+
+    manage = sub.add_parser("manage", help="any Django management command", add_help=False)
+    manage.add_argument("rest", nargs=argparse.REMAINDER)
+    manage.set_defaults(func=cmd_manage)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args) or 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

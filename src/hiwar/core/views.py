@@ -1,0 +1,20 @@
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+
+from hiwar.spaces.selectors import space_list
+
+
+def home(request):
+    spaces = space_list(request.user)[:6]
+    return render(request, "core/home.html", {"spaces": spaces})
+
+
+def healthz(request):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+def not_found(request, exception=None):
+    return render(request, "404.html", status=404)

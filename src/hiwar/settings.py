@@ -1,0 +1,248 @@
+"""Hiwar settings, read from the environment.
+
+HIWAR_HOME            data folder: SQLite file, media, generated secret key (default ./var)
+HIWAR_DATABASE_URL    e.g. postgres://user@127.0.0.1:5432/hiwar (default: SQLite in HIWAR_HOME)
+HIWAR_DEBUG           1/true to run in debug mode (default off)
+HIWAR_ALLOWED_HOSTS   comma-separated host names (default: localhost names when debugging)
+HIWAR_EMAIL_URL       smtp://user:password@host:587?tls=1 | console: | file:///path (default console:)
+HIWAR_DEFAULT_FROM    sender address of e-mails
+HIWAR_SECRET_KEY      overrides the generated key in HIWAR_HOME/secret_key
+HIWAR_TASKS           "db" (default; `hiwar worker` runs them) or "immediate" (run in the request)
+"""
+
+import os
+import secrets
+import sys
+import tempfile
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+from hiwar.core.email_url import parse_email_url
+
+
+def env_flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+TESTING = "pytest" in sys.modules or os.environ.get("HIWAR_TESTING") == "1"
+# Tests get a throw-away data folder unless one is given, so they never touch ./var.
+HOME = Path(
+    os.environ.get("HIWAR_HOME") or (tempfile.mkdtemp(prefix="hiwar-test-") if TESTING else "var")
+).resolve()
+(HOME / "static").mkdir(parents=True, exist_ok=True)
+
+
+def _secret_key() -> str:
+    if os.environ.get("HIWAR_SECRET_KEY"):
+        return os.environ["HIWAR_SECRET_KEY"]
+    key_file = HOME / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+DEBUG = env_flag("HIWAR_DEBUG")
+ALLOWED_HOSTS = [h.strip() for h in os.environ.get("HIWAR_ALLOWED_HOSTS", "").split(",") if h.strip()] or (
+    ["localhost", "127.0.0.1", "[::1]", "testserver"] if DEBUG or TESTING else []
+)
+
+INSTALLED_APPS = [
+    "hiwar.core",
+    "hiwar.accounts",
+    "hiwar.spaces",
+    "hiwar.discussions",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.forms",
+    "rules.apps.AutodiscoverRulesConfig",
+    "django_tasks",
+    "django_tasks_db",
+    "ninja",
+    "django_countries",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "hiwar.core.middleware.ArabicFirstLocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "hiwar.urls"
+# Widgets render with the project's templates (the translated-text widget lives there).
+FORMS_URLFIELD_ASSUME_HTTPS = True  # the Django 6 behaviour, now
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+WSGI_APPLICATION = "hiwar.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "hiwar.core.context_processors.site",
+            ],
+        },
+    },
+    {
+        # Plain-text e-mails: the same templates without HTML escaping ("O'Brien", not "O&#x27;Brien").
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "NAME": "text",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False},
+    },
+]
+
+# Databases: SQLite in HIWAR_HOME by default; PostgreSQL when HIWAR_DATABASE_URL is set.
+# Tests use HIWAR_TEST_DATABASE_URL when it is set, so `make test` can run the suite on both.
+_db_url = os.environ.get("HIWAR_TEST_DATABASE_URL") if TESTING else None
+_db_url = _db_url or os.environ.get("HIWAR_DATABASE_URL")
+if _db_url:
+    DATABASES = {"default": dj_database_url.parse(_db_url, conn_max_age=60, conn_health_checks=True)}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": HOME / "hiwar.sqlite3",
+            # WAL lets the web server and the worker read while one writes.
+            "OPTIONS": {
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+            },
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "rules.permissions.ObjectPermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+if TESTING:
+    # Argon2 is deliberately slow; tests hash hundreds of passwords.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "spaces:list"
+LOGOUT_REDIRECT_URL = "home"
+
+# Languages: Arabic first, then the other five UN languages.
+LANGUAGE_CODE = "ar"
+LANGUAGES = [
+    ("ar", "العربية"),
+    ("en", "English"),
+    ("fr", "Français"),
+    ("es", "Español"),
+    ("ru", "Русский"),
+    ("zh-hans", "中文"),
+]
+LANGUAGE_CODES = [code for code, _name in LANGUAGES]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "UTC"
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = HOME / "static"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = HOME / "media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG or TESTING
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
+
+# E-mail: console in development, SMTP (or a file folder) by HIWAR_EMAIL_URL.
+_email = parse_email_url(os.environ.get("HIWAR_EMAIL_URL", "console:"))
+EMAIL_BACKEND = _email.pop("EMAIL_BACKEND")
+globals().update(_email)
+DEFAULT_FROM_EMAIL = os.environ.get("HIWAR_DEFAULT_FROM", "Hiwar <no-reply@hiwar.localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Background tasks: stored in the database, run by `hiwar worker` (SKIP LOCKED on PostgreSQL).
+_tasks_mode = "immediate" if TESTING else os.environ.get("HIWAR_TASKS", "db")
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if _tasks_mode == "immediate"
+        else "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+
+# Security. Production (DEBUG off) passes `manage.py check --deploy`.
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if not DEBUG and not TESTING:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_flag("HIWAR_SSL_REDIRECT", True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("HIWAR_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "style-src": ["'self'"],
+        "script-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+
+# How long an invitation and an e-mail verification link stay valid.
+HIWAR_INVITATION_DAYS = int(os.environ.get("HIWAR_INVITATION_DAYS", "14"))
+HIWAR_EMAIL_VERIFICATION_DAYS = 3
+HIWAR_SITE_NAME = _("Hiwar")
+HIWAR_BASE_URL = os.environ.get("HIWAR_BASE_URL", "http://127.0.0.1:8000")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("HIWAR_LOG_LEVEL", "WARNING")},
+}

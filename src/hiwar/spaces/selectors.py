@@ -1,0 +1,120 @@
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from hiwar.core.arabic import normalise
+from hiwar.spaces.models import (
+    LEAD_ROLES,
+    ChecklistItem,
+    ItemStatus,
+    Membership,
+    Phase,
+    PhaseStatus,
+    Space,
+    SpaceVisibility,
+)
+
+DUE_SOON_DAYS = 30
+
+
+def visible_spaces(user) -> QuerySet[Space]:
+    """Spaces whose existence the user may know of: public, members-only, and closed ones they belong to."""
+    spaces = Space.objects.all()
+    if user is not None and user.is_authenticated and user.is_superuser:
+        return spaces
+    open_to_see = Q(visibility__in=[SpaceVisibility.PUBLIC, SpaceVisibility.MEMBERS])
+    if user is not None and user.is_authenticated:
+        return spaces.filter(open_to_see | Q(memberships__user=user)).distinct()
+    return spaces.filter(open_to_see)
+
+
+def space_list(user, *, kind: str = "", region: str = "", query: str = "") -> QuerySet[Space]:
+    spaces = visible_spaces(user).annotate(member_count=Count("memberships", distinct=True))
+    if kind:
+        spaces = spaces.filter(kind=kind)
+    if region:
+        spaces = spaces.filter(region=region)
+    if query:
+        spaces = spaces.filter(search_text__contains=normalise(query))
+    return spaces.order_by("-created_at")
+
+
+def space_for_user(user, slug: str, perm: str = "spaces.see_space") -> Space:
+    """The space if the user holds `perm` on it; the same 404 for missing and forbidden, so nothing leaks."""
+    space = Space.objects.filter(slug=slug).first()
+    if space is None or not user.has_perm(perm, space):
+        raise Http404
+    return space
+
+
+def memberships_of_space(space: Space) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(space=space)
+        .select_related("user", "user__profile", "user__profile__organisation")
+        .order_by("role", "user__name")
+    )
+
+
+def leads_of_space(space: Space) -> QuerySet[Membership]:
+    return memberships_of_space(space).filter(role__in=LEAD_ROLES)
+
+
+@dataclass
+class PhaseSummary:
+    phase: Phase
+    items_total: int = 0
+    items_done: int = 0
+    outputs_progress: int = 0  # mean percentage over expected outputs
+
+    @property
+    def items_percent(self) -> int:
+        return round(100 * self.items_done / self.items_total) if self.items_total else 0
+
+
+@dataclass
+class SpaceOverview:
+    phases: list[PhaseSummary] = field(default_factory=list)
+    current: PhaseSummary | None = None
+    overdue: list[ChecklistItem] = field(default_factory=list)
+    due_soon: list[ChecklistItem] = field(default_factory=list)
+    member_count: int = 0
+
+
+def space_overview(space: Space, today: date | None = None) -> SpaceOverview:
+    """Where the process stands and what is due, in a fixed number of queries whatever its size."""
+    today = today or timezone.localdate()
+    phases = list(
+        space.phases.prefetch_related(
+            Prefetch("checklist", queryset=ChecklistItem.objects.select_related("owner")),
+            "outputs",
+            "topics__questions",
+        )
+    )
+    overview = SpaceOverview(member_count=space.memberships.count())
+    for phase in phases:
+        items = list(phase.checklist.all())
+        outputs = list(phase.outputs.all())
+        summary = PhaseSummary(
+            phase=phase,
+            items_total=sum(1 for i in items if i.status != ItemStatus.NOT_APPLICABLE),
+            items_done=sum(1 for i in items if i.status == ItemStatus.DONE),
+            outputs_progress=round(sum(o.progress for o in outputs) / len(outputs)) if outputs else 0,
+        )
+        overview.phases.append(summary)
+        for item in items:
+            if not item.is_open or item.due_date is None:
+                continue
+            if item.due_date < today:
+                overview.overdue.append(item)
+            elif item.due_date <= today + timedelta(days=DUE_SOON_DAYS):
+                overview.due_soon.append(item)
+    overview.current = next(
+        (s for s in overview.phases if s.phase.status == PhaseStatus.IN_PROGRESS),
+        next((s for s in overview.phases if s.phase.status == PhaseStatus.PLANNED), None),
+    )
+    overview.overdue.sort(key=lambda i: i.due_date)
+    overview.due_soon.sort(key=lambda i: i.due_date)
+    return overview

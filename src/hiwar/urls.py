@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+from django.views.i18n import set_language
+
+from hiwar.api import api
+from hiwar.core import views as core_views
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("favicon.ico", RedirectView.as_view(url=settings.STATIC_URL + "hiwar/favicon.svg", permanent=True)),
+]
+
+# Every page lives under a language prefix: /ar/… (the default; `/` redirects there), /en/, /fr/…
+urlpatterns += i18n_patterns(
+    path("", core_views.home, name="home"),
+    path("accounts/", include("hiwar.accounts.urls")),
+    path("spaces/", include("hiwar.spaces.urls")),
+    path("admin/", admin.site.urls),
+    prefix_default_language=True,
+)
+
+handler404 = "hiwar.core.views.not_found"

@@ -1,0 +1,46 @@
+import pytest
+
+from tests.factories import MembershipFactory, SpaceFactory, UserFactory
+
+ROLES = ["convenor", "secretariat", "co_lead", "facilitator", "member", "observer"]
+
+
+@pytest.fixture(autouse=True)
+def _media_and_language(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def unverified_user(db):
+    return UserFactory(email_verified=False)
+
+
+@pytest.fixture
+def make_space(db):
+    def make(*, visibility="public", members=(), **kwargs):
+        space = SpaceFactory(visibility=visibility, **kwargs)
+        for member, role in members:
+            MembershipFactory(space=space, user=member, role=role)
+        return space
+
+    return make
+
+
+@pytest.fixture
+def space_with_roles(db, make_space):
+    """A space of the given visibility with one user per role, plus an outsider and a site admin."""
+
+    def make(visibility="public"):
+        people = {role: UserFactory(name=role) for role in ROLES}
+        space = make_space(visibility=visibility, members=[(u, r) for r, u in people.items()])
+        people["outsider"] = UserFactory(name="outsider")
+        people["admin"] = UserFactory(name="admin", is_superuser=True, is_staff=True)
+        return space, people
+
+    return make

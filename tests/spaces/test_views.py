@@ -1,0 +1,177 @@
+import pytest
+from django.urls import reverse
+
+from hiwar.spaces.models import Membership, Role
+from tests.factories import PhaseFactory, SpaceFactory, UserFactory
+
+
+def detail(space, lang="en"):
+    return f"/{lang}/spaces/{space.slug}/"
+
+
+@pytest.mark.parametrize("who", ["anonymous", "outsider"])
+def test_closed_space_is_a_404_for_non_members_everywhere(client, space_with_roles, who):
+    space, people = space_with_roles("closed")
+    if who == "outsider":
+        client.force_login(people["outsider"])
+    urls = [
+        detail(space),
+        f"/en/spaces/{space.slug}/members/",
+        f"/en/spaces/{space.slug}/audit/",
+        f"/en/spaces/{space.slug}/edit/",
+        f"/en/spaces/{space.slug}/phases/{PhaseFactory(space=space).pk}/",
+        f"/api/v1/spaces/{space.slug}",
+    ]
+    missing = client.get("/en/spaces/does-not-exist/")
+    for url in urls:
+        response = client.get(url, follow=False)
+        # Anonymous visitors of member pages are asked to sign in; nobody learns the space exists.
+        if who == "anonymous" and response.status_code == 302:
+            assert "/accounts/login/" in response["Location"]
+            continue
+        assert response.status_code == 404, url
+    assert missing.status_code == 404
+    assert space.title["en"] not in client.get("/en/spaces/").content.decode()
+    assert space.slug not in client.get("/api/v1/spaces").content.decode()
+
+
+def test_closed_space_is_visible_to_its_members(client, space_with_roles):
+    space, people = space_with_roles("closed")
+    client.force_login(people["observer"])
+    response = client.get(detail(space))
+    assert response.status_code == 200
+    assert space.title["en"] in response.content.decode()
+    assert space.title["en"] in client.get("/en/spaces/").content.decode()
+
+
+def test_members_only_space_shows_its_title_and_a_join_request_but_not_its_work(client, space_with_roles):
+    space, people = space_with_roles("members")
+    PhaseFactory(space=space, title={"en": "Baseline assessment"})
+    client.force_login(people["outsider"])
+    page = client.get(detail(space)).content.decode()
+    assert space.title["en"] in page
+    assert "Baseline assessment" not in page
+    assert "Ask to join" in page
+    assert client.get(f"/api/v1/spaces/{space.slug}").json()["phases"] is None
+
+    client.force_login(people["member"])
+    assert "Baseline assessment" in client.get(detail(space)).content.decode()
+
+
+def test_join_request_from_the_page(client, space_with_roles, mailoutbox):
+    space, people = space_with_roles("members")
+    client.force_login(people["outsider"])
+    response = client.post(f"/en/spaces/{space.slug}/join/", {"message": "I work on nutrition"}, follow=True)
+    assert "Your request is sent" in response.content.decode()
+    assert space.join_requests.get().user == people["outsider"]
+    assert "waiting for an answer" in client.get(detail(space)).content.decode()
+
+
+def test_member_cannot_manage(client, space_with_roles):
+    space, people = space_with_roles("public")
+    client.force_login(people["member"])
+    assert client.get(f"/en/spaces/{space.slug}/edit/").status_code == 403
+    target = Membership.objects.get(space=space, user=people["observer"])
+    response = client.post(
+        f"/en/spaces/{space.slug}/members/{target.pk}/", {"action": "role", "role": "convenor"}
+    )
+    assert response.status_code == 403
+    target.refresh_from_db()
+    assert target.role == Role.OBSERVER
+
+
+def test_convenor_changes_a_role_from_the_members_page(client, space_with_roles):
+    space, people = space_with_roles("public")
+    client.force_login(people["convenor"])
+    target = Membership.objects.get(space=space, user=people["member"])
+    response = client.post(
+        f"/en/spaces/{space.slug}/members/{target.pk}/",
+        {"action": "role", "role": "facilitator"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    target.refresh_from_db()
+    assert target.role == Role.FACILITATOR
+    audit_page = client.get(f"/en/spaces/{space.slug}/audit/").content.decode()
+    assert "Role changed" in audit_page
+
+
+def test_invitation_link_flow(client, space_with_roles, mailoutbox, django_capture_on_commit_callbacks):
+    space, people = space_with_roles("closed")
+    client.force_login(people["secretariat"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/en/spaces/{space.slug}/members/invite/", {"email": "new@example.org", "role": "facilitator"}
+        )
+    assert response.status_code == 302
+    link = next(line for line in mailoutbox[0].body.splitlines() if "/spaces/invitation/" in line)
+    path = link[link.index("/ar/") :] if "/ar/" in link else link[link.index("/en/") :]
+    guest = UserFactory(email="new@example.org")
+    client.force_login(guest)
+    assert client.get(path).status_code == 200
+    response = client.post(path)
+    assert response.status_code == 302
+    assert Membership.objects.get(space=space, user=guest).role == Role.FACILITATOR
+    reused = client.post(path)
+    assert reused.status_code == 400
+
+
+def test_phase_edit_rejects_end_before_start_and_changes_nothing(client, space_with_roles):
+    space, people = space_with_roles("public")
+    phase = PhaseFactory(space=space)
+    client.force_login(people["co_lead"])
+    response = client.post(
+        f"/en/spaces/{space.slug}/phases/{phase.pk}/edit/",
+        {"status": "in_progress", "planned_start": "2026-05-10", "planned_end": "2026-05-01"},
+    )
+    assert response.status_code == 200
+    assert "cannot end before it starts" in response.content.decode()
+    phase.refresh_from_db()
+    assert (phase.status, phase.planned_start) == ("planned", None)
+
+
+def test_facilitator_cannot_update_progress(client, space_with_roles):
+    space, people = space_with_roles("public")
+    phase = PhaseFactory(space=space)
+    client.force_login(people["facilitator"])
+    assert client.get(f"/en/spaces/{space.slug}/phases/{phase.pk}/edit/").status_code == 403
+
+
+def test_space_list_query_count_stays_flat(client, django_assert_max_num_queries, user):
+    for _ in range(30):
+        space = SpaceFactory()
+        Membership.objects.create(space=space, user=UserFactory(), role=Role.CONVENOR)
+    client.force_login(user)
+    with django_assert_max_num_queries(8):
+        response = client.get("/en/spaces/")
+    assert response.status_code == 200
+    assert response.content.decode().count('class="card"') == 24  # first page
+
+
+def test_space_page_query_count_does_not_grow_with_the_checklist(
+    client, django_assert_max_num_queries, space_with_roles
+):
+    space, people = space_with_roles("public")
+    for n in range(12):
+        phase = PhaseFactory(space=space, order=n)
+        for i in range(10):
+            phase.checklist.create(title={"en": f"Item {n}.{i}"}, order=i)
+            phase.outputs.create(title={"en": f"Output {n}.{i}"}, order=i)
+    client.force_login(people["member"])
+    with django_assert_max_num_queries(16):
+        assert client.get(detail(space)).status_code == 200
+
+
+def test_create_space_needs_a_verified_address(client, unverified_user):
+    client.force_login(unverified_user)
+    response = client.post("/en/spaces/new/", {"title_0": "x", "kind": "process", "visibility": "public"})
+    assert response.status_code == 302
+    assert not unverified_user.spaces.exists()
+
+
+def test_create_space_form_errors_are_shown_and_nothing_is_created(client, user):
+    client.force_login(user)
+    response = client.post(reverse("spaces:create"), {"kind": "process", "visibility": "public"})
+    assert response.status_code == 200
+    assert "at least one language" in response.content.decode() or "لغة واحدة" in response.content.decode()
+    assert not user.spaces.exists()
