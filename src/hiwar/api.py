@@ -9,12 +9,13 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 
+from hiwar.events.api import router as events_router
 from hiwar.spaces.api import router as spaces_router
 
 api = NinjaAPI(
     title="Hiwar API",
     version="1",
-    description="Spaces, phases and (soon) events, groups, contributions and commitments of Hiwar.",
+    description="Spaces, phases and events of Hiwar; groups, contributions and commitments to come.",
     urls_namespace="api",
 )
 
@@ -37,3 +38,4 @@ def http_error(request, exc):
 
 
 api.add_router("/spaces", spaces_router)
+api.add_router("/events", events_router)

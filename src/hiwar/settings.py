@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "hiwar.accounts",
     "hiwar.spaces",
     "hiwar.discussions",
+    "hiwar.events",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -7,11 +7,14 @@ from django.views.i18n import set_language
 
 from hiwar.api import api
 from hiwar.core import views as core_views
+from hiwar.events import views as event_views
 
 urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", core_views.healthz, name="healthz"),
+    # The private "my events" feed: calendar programs fetch it without a language prefix or a login.
+    path("calendar/<str:token>.ics", event_views.feed_view, name="calendar_feed"),
     path("favicon.ico", RedirectView.as_view(url=settings.STATIC_URL + "hiwar/favicon.svg", permanent=True)),
 ]
 
@@ -20,6 +23,7 @@ urlpatterns += i18n_patterns(
     path("", core_views.home, name="home"),
     path("accounts/", include("hiwar.accounts.urls")),
     path("spaces/", include("hiwar.spaces.urls")),
+    path("", include("hiwar.events.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

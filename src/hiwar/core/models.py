@@ -27,6 +27,13 @@ ACTION_LABELS = {
     "space.admin_change": _("Space changed in the administration"),
     "phase.admin_change": _("Phase changed in the administration"),
     "membership.admin_change": _("Membership changed in the administration"),
+    "event.create": _("Event created"),
+    "event.reschedule": _("Event rescheduled"),
+    "event.cancel": _("Event cancelled"),
+    "series.create": _("Recurring meetings scheduled"),
+    "minutes.grant": _("Access to minutes granted"),
+    "minutes.refuse": _("Access to minutes refused"),
+    "announcement.send": _("Announcement sent"),
 }
 
 

@@ -11,6 +11,7 @@ from django.db import transaction
 
 from hiwar.accounts.models import Organisation, Profile, User
 from hiwar.core.translation import pick
+from hiwar.demo.events import load_demo_events
 from hiwar.spaces import services as space_services
 from hiwar.spaces.models import ItemStatus, Membership, PhaseStatus, Role
 
@@ -62,6 +63,7 @@ def load_demo(today: date | None = None) -> bool:
 
     for spec in data["spaces"]:
         _create_space(spec, people)
+    load_demo_events()
     return True
 
 

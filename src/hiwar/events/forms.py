@@ -1,0 +1,336 @@
+import zoneinfo
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from hiwar.accounts.choices import Language, Region, Sector, StakeholderGroup
+from hiwar.core.forms import TranslatedTextField
+from hiwar.events import recurrence
+from hiwar.events.models import (
+    AgendaItem,
+    EventFormat,
+    EventKind,
+    MinutesVisibility,
+    RegistrationMode,
+    SchedulingRule,
+)
+from hiwar.events.precision import Part, Precision, PrecisionDate
+from hiwar.spaces.forms import DateInput
+
+PRECISION_CHOICES = [
+    (Precision.EXACT.value, _("Exact date and time")),
+    (Precision.DAY.value, _("A day (time not yet known)")),
+    (Precision.WEEK.value, _("A week of a month")),
+    (Precision.MONTH.value, _("A month")),
+    (Precision.PART.value, _("Part of a year")),
+    (Precision.YEAR.value, _("A year")),
+    (Precision.TBD.value, _("To be decided")),
+]
+PART_CHOICES = [
+    (Part.EARLY.value, _("Early in the year")),
+    (Part.MID.value, _("Mid-year")),
+    (Part.LATE.value, _("Late in the year")),
+    (Part.FIRST_HALF.value, _("First half")),
+    (Part.SECOND_HALF.value, _("Second half")),
+    (Part.Q1.value, _("First quarter")),
+    (Part.Q2.value, _("Second quarter")),
+    (Part.Q3.value, _("Third quarter")),
+    (Part.Q4.value, _("Fourth quarter")),
+]
+MONTH_CHOICES = [("", "—"), *((str(m), str(m)) for m in range(1, 13))]
+ZONE_CHOICES = [(z, z) for z in sorted(zoneinfo.available_timezones())]
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+class WhenMixin(forms.Form):
+    """A date of limited precision, or an exact start and end in the event's time zone (R8)."""
+
+    timezone = forms.ChoiceField(label=_("Time zone"), choices=ZONE_CHOICES, initial="UTC")
+    precision = forms.ChoiceField(label=_("How precise is the date?"), choices=PRECISION_CHOICES)
+    start = forms.DateTimeField(
+        label=_("Starts"), required=False, widget=DateTimeInput, input_formats=["%Y-%m-%dT%H:%M"]
+    )
+    end = forms.DateTimeField(
+        label=_("Ends"), required=False, widget=DateTimeInput, input_formats=["%Y-%m-%dT%H:%M"]
+    )
+    day = forms.DateField(label=_("Day"), required=False, widget=DateInput)
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
+    month = forms.TypedChoiceField(
+        label=_("Month"), choices=MONTH_CHOICES, required=False, coerce=int, empty_value=None
+    )
+    week = forms.TypedChoiceField(
+        label=_("Week of the month"),
+        choices=[("", "—"), *((str(w), str(w)) for w in range(1, 6))],
+        required=False,
+        coerce=int,
+        empty_value=None,
+    )
+    part = forms.ChoiceField(label=_("Part of the year"), choices=[("", "—"), *PART_CHOICES], required=False)
+
+    def _localise(self, value: datetime | None, zone: str) -> datetime | None:
+        # datetime-local inputs carry wall-clock time in the event's own zone.
+        return value.replace(tzinfo=ZoneInfo(zone)) if value else None
+
+    def when(self) -> tuple[PrecisionDate, datetime | None, datetime | None]:
+        data = self.cleaned_data
+        precision = Precision(data["precision"])
+        zone = data.get("timezone") or "UTC"
+        if precision == Precision.EXACT:
+            return (
+                PrecisionDate(precision),
+                self._localise(data.get("start"), zone),
+                self._localise(data.get("end"), zone),
+            )
+        day = data.get("day")
+        return (
+            PrecisionDate(
+                precision,
+                year=day.year if day else data.get("year"),
+                month=day.month if day else data.get("month"),
+                day=day.day if day else None,
+                week=data.get("week"),
+                part=Part(data["part"]) if data.get("part") else None,
+            ),
+            None,
+            None,
+        )
+
+    def clean(self):
+        data = super().clean()
+        precision = data.get("precision")
+        if precision == Precision.EXACT:
+            if not data.get("start"):
+                self.add_error("start", _("Give the start and the end."))
+            if not data.get("end"):
+                self.add_error("end", _("Give the start and the end."))
+            if data.get("start") and data.get("end") and data["end"] <= data["start"]:
+                self.add_error("end", _("The event must end after it starts."))
+        elif precision == Precision.DAY and not data.get("day"):
+            self.add_error("day", _("Give the day."))
+        return data
+
+
+class EventForm(WhenMixin):
+    kind = forms.ChoiceField(label=_("Kind"), choices=EventKind.choices)
+    title = TranslatedTextField(label=_("Title"), max_length=200)
+    description = TranslatedTextField(label=_("Description"), textarea=True, max_length=5000, required=False)
+    format = forms.ChoiceField(label=_("Format"), choices=EventFormat.choices)
+    venue = forms.CharField(label=_("Venue"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    online_url = forms.URLField(label=_("Online link"), required=False)
+    registration_mode = forms.ChoiceField(label=_("Registration"), choices=RegistrationMode.choices)
+    capacity = forms.IntegerField(
+        label=_("Capacity"), required=False, min_value=1, help_text=_("Empty: no limit.")
+    )
+    registration_closes = forms.DateTimeField(
+        label=_("Registration closes"), required=False, widget=DateTimeInput, input_formats=["%Y-%m-%dT%H:%M"]
+    )
+    interpretation_languages = forms.MultipleChoiceField(
+        label=_("Simultaneous interpretation into"),
+        choices=Language.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    minutes_visibility = forms.ChoiceField(label=_("Minutes visible to"), choices=MinutesVisibility.choices)
+
+    field_order = [
+        "kind",
+        "title",
+        "description",
+        "format",
+        "timezone",
+        "precision",
+        "start",
+        "end",
+        "day",
+        "year",
+        "month",
+        "week",
+        "part",
+    ]
+
+    def event_fields(self) -> dict:
+        data = self.cleaned_data
+        fields = {
+            name: data[name]
+            for name in (
+                "kind",
+                "title",
+                "description",
+                "format",
+                "venue",
+                "online_url",
+                "registration_mode",
+                "capacity",
+                "interpretation_languages",
+                "minutes_visibility",
+                "timezone",
+            )
+        }
+        fields["registration_closes"] = self._localise(data.get("registration_closes"), data["timezone"])
+        return fields
+
+
+class SeriesForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=EventKind.choices, initial=EventKind.FOLLOW_UP_MEETING)
+    title = TranslatedTextField(label=_("Title"), max_length=200)
+    repeat = forms.ChoiceField(
+        label=_("Repeats"),
+        choices=[
+            ("monthly", _("Every month")),
+            ("bimonthly", _("Every two months")),
+            ("quarterly", _("Every quarter")),
+            ("weekly", _("Every week")),
+            ("yearly", _("Every year")),
+            ("custom", _("Custom rule (RFC 5545 RRULE)")),
+        ],
+    )
+    rrule = forms.CharField(
+        label=_("RRULE"), required=False, help_text=_("For example FREQ=MONTHLY;BYDAY=1TU;COUNT=10")
+    )
+    timezone = forms.ChoiceField(label=_("Time zone"), choices=ZONE_CHOICES, initial="UTC")
+    first_start = forms.DateTimeField(
+        label=_("First meeting starts"), widget=DateTimeInput, input_formats=["%Y-%m-%dT%H:%M"]
+    )
+    duration_minutes = forms.IntegerField(
+        label=_("Duration (minutes)"), min_value=5, max_value=24 * 60, initial=90
+    )
+    count = forms.IntegerField(label=_("Number of meetings"), required=False, min_value=1)
+    until = forms.DateField(label=_("Until"), required=False, widget=DateInput)
+    format = forms.ChoiceField(label=_("Format"), choices=EventFormat.choices)
+    online_url = forms.URLField(label=_("Online link"), required=False)
+    registration_mode = forms.ChoiceField(
+        label=_("Registration"), choices=RegistrationMode.choices, initial=RegistrationMode.NONE
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("repeat") == "custom" and not data.get("rrule"):
+            self.add_error("rrule", _("Write the rule, or choose a simple repetition."))
+        return data
+
+    def rule(self) -> str:
+        data = self.cleaned_data
+        return data["rrule"] if data["repeat"] == "custom" else recurrence.PRESETS[data["repeat"]]
+
+    def first_start_aware(self) -> datetime:
+        return self.cleaned_data["first_start"].replace(tzinfo=ZoneInfo(self.cleaned_data["timezone"]))
+
+    def duration(self) -> timedelta:
+        return timedelta(minutes=self.cleaned_data["duration_minutes"])
+
+
+class RegistrationForm(forms.Form):
+    organisation = forms.CharField(label=_("Organisation"), required=False, max_length=200)
+    sector = forms.ChoiceField(label=_("Sector"), choices=[("", "—"), *Sector.choices], required=False)
+    stakeholder_group = forms.ChoiceField(
+        label=_("Stakeholder group"), choices=[("", "—"), *StakeholderGroup.choices], required=False
+    )
+    working_language = forms.ChoiceField(
+        label=_("Working language"), choices=[("", "—"), *Language.choices], required=False
+    )
+    interpretation_language = forms.ChoiceField(label=_("Interpretation wanted into"), required=False)
+    accessibility_needs = forms.CharField(
+        label=_("Accessibility needs"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, event, **kwargs):
+        super().__init__(*args, **kwargs)
+        offered = [
+            (code, label) for code, label in Language.choices if code in event.interpretation_languages
+        ]
+        self.fields["interpretation_language"].choices = [("", _("None")), *offered]
+        if not offered:
+            del self.fields["interpretation_language"]
+
+
+class AgendaItemForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=AgendaItem.Kind.choices)
+    title = TranslatedTextField(label=_("Title"), max_length=300)
+    duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=1, max_value=24 * 60)
+    speakers = forms.CharField(label=_("Speakers"), required=False, max_length=300)
+
+
+class DocumentForm(forms.Form):
+    title = TranslatedTextField(label=_("Title"), max_length=300)
+    file = forms.FileField(label=_("File"), required=False)
+    url = forms.URLField(label=_("Or a link"), required=False)
+    language = forms.ChoiceField(label=_("Language"), choices=[("", "—"), *Language.choices], required=False)
+    published_on = forms.DateField(label=_("Published on"), widget=DateInput)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("file") and not data.get("url"):
+            raise forms.ValidationError(_("Attach a file or give a link."))
+        return data
+
+
+class MinutesForm(forms.Form):
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 8}))
+    decisions = forms.CharField(
+        label=_("Decisions"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One decision per line."),
+    )
+
+
+class ActionItemForm(forms.Form):
+    title = forms.CharField(label=_("Action"), max_length=500)
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=None, required=False)
+    owner_name = forms.CharField(label=_("Owner (if not a member)"), required=False, max_length=200)
+    due_date = forms.DateField(label=_("Due date"), required=False, widget=DateInput)
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = members
+
+
+class RuleForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Rule"), choices=SchedulingRule._meta.get_field("kind").choices)
+    amount = forms.IntegerField(label=_("N"), min_value=1, max_value=520)
+    other = forms.ModelChoiceField(label=_("Before which event"), queryset=None)
+
+    def __init__(self, *args, events, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["other"].queryset = events
+
+
+class AnnouncementForm(forms.Form):
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 8}))
+
+
+class EventFilterForm(forms.Form):
+    space = forms.CharField(required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("All")), *EventKind.choices], required=False)
+    region = forms.ChoiceField(label=_("Region"), choices=[("", _("All")), *Region.choices], required=False)
+    language = forms.ChoiceField(
+        label=_("Interpretation into"), choices=[("", _("All")), *Language.choices], required=False
+    )
+    period = forms.ChoiceField(
+        label=_("When"),
+        choices=[("upcoming", _("Upcoming")), ("past", _("Past")), ("all", _("All dates"))],
+        required=False,
+    )
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput)
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput)
+
+    def selection(self) -> dict:
+        """The filters for the selector; with no dates given, upcoming events (as people expect of an events page)."""
+        data = {k: v for k, v in self.cleaned_data.items() if v and k != "period"} if self.is_valid() else {}
+        period = self.cleaned_data.get("period") if self.is_valid() else ""
+        if "date_from" not in data and "date_to" not in data:
+            if period in ("", "upcoming"):
+                data["date_from"] = timezone.localdate()
+            elif period == "past":
+                data["date_to"] = timezone.localdate() - timedelta(days=1)
+        return data

@@ -1,0 +1,211 @@
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from hiwar.events import scheduling
+from hiwar.events.models import (
+    CONSULTATION_KINDS,
+    DIALOGUE_KINDS,
+    ActionItem,
+    AgendaItem,
+    Event,
+    EventStatus,
+    Registration,
+    SchedulingRule,
+)
+from hiwar.spaces.models import Membership, Space, SpaceVisibility
+
+MIN_DISCUSSION_MINUTES = 75  # C7: discussion groups of at least 75 minutes
+MIN_MATERIALS_DAYS = 14  # R4: materials published well in advance
+
+
+def events_visible_to(user) -> QuerySet[Event]:
+    """Events whose space content the user may see: public spaces, and the spaces they belong to."""
+    events = Event.objects.select_related("space")
+    if user.is_authenticated and user.is_superuser:
+        return events
+    public = Q(space__visibility=SpaceVisibility.PUBLIC)
+    if user.is_authenticated:
+        # A subquery, not a join: a join on memberships would multiply rows (and registration counts).
+        mine = Membership.objects.filter(user=user).values("space_id")
+        return events.filter(public | Q(space_id__in=mine))
+    return events.filter(public)
+
+
+def event_list(
+    user,
+    *,
+    space: str = "",
+    kind: str = "",
+    region: str = "",
+    language: str = "",
+    date_from: date | None = None,
+    date_to: date | None = None,
+    include_cancelled: bool = True,
+) -> QuerySet[Event]:
+    events = events_visible_to(user)
+    if space:
+        events = events.filter(space__slug=space)
+    if kind:
+        events = events.filter(kind=kind)
+    if region:
+        events = events.filter(space__region=region)
+    if language:
+        # Offered through interpretation; JSON containment differs by database, so match the quoted code.
+        events = events.filter(interpretation_languages__icontains=f'"{language}"')
+    if date_from:
+        events = events.filter(Q(latest__gte=date_from) | Q(latest=None))
+    if date_to:
+        events = events.filter(earliest__lte=date_to)
+    if not include_cancelled:
+        events = events.exclude(status=EventStatus.CANCELLED)
+    return events.annotate(
+        confirmed_count=Count("registrations", filter=Q(registrations__status=Registration.Status.CONFIRMED))
+    ).order_by("earliest", "start", "id")
+
+
+def event_for_user(user, slug: str, event_id: int) -> Event:
+    """The event if the user may see it; the same 404 for missing and hidden."""
+    event = Event.objects.select_related("space", "series").filter(pk=event_id, space__slug=slug).first()
+    if event is None or not user.has_perm("events.view_event", event):
+        raise Http404
+    return event
+
+
+def my_events(user) -> QuerySet[Event]:
+    return (
+        Event.objects.filter(registrations__user=user, registrations__status__in=Registration.ACTIVE)
+        .select_related("space")
+        .order_by("earliest", "start")
+    )
+
+
+def registration_of(user, event: Event) -> Registration | None:
+    if not user.is_authenticated:
+        return None
+    return Registration.objects.filter(event=event, user=user).first()
+
+
+# Rules between events -------------------------------------------------------------------------------------
+
+
+@dataclass
+class RuleState:
+    rule: SchedulingRule
+    status: str  # met / at_risk / broken / unknown
+    deadline: date | None  # the latest day the earlier event can be on, for the rule to hold for sure
+
+
+def _bounds(event: Event):
+    return (event.earliest, event.latest) if event.earliest else None
+
+
+def rule_state(rule: SchedulingRule) -> RuleState:
+    kind = scheduling.RuleKind(rule.kind)
+    status = scheduling.evaluate(kind, rule.amount, _bounds(rule.event), _bounds(rule.other))
+    return RuleState(
+        rule=rule,
+        status=str(status),
+        deadline=scheduling.latest_allowed_start(kind, rule.amount, _bounds(rule.other)),
+    )
+
+
+def rules_touching(event: Event) -> list[RuleState]:
+    rules = SchedulingRule.objects.filter(Q(event=event) | Q(other=event)).select_related("event", "other")
+    return [rule_state(rule) for rule in rules]
+
+
+def space_rules(space: Space) -> list[RuleState]:
+    rules = SchedulingRule.objects.filter(event__space=space).select_related("event", "other")
+    return [rule_state(rule) for rule in rules]
+
+
+# Agenda ---------------------------------------------------------------------------------------------------
+
+
+def agenda_warnings(event: Event, agenda: list[AgendaItem] | None = None) -> list[str]:
+    agenda = agenda if agenda is not None else list(event.agenda.all())
+    warnings = []
+    if event.kind in DIALOGUE_KINDS and agenda:
+        minutes = sum(i.duration_minutes for i in agenda if i.kind == AgendaItem.Kind.DISCUSSION_GROUPS)
+        if minutes < MIN_DISCUSSION_MINUTES:
+            warnings.append(
+                _("Discussion groups get %(minutes)s minutes; the dialogue method asks for at least %(min)s.")
+                % {"minutes": minutes, "min": MIN_DISCUSSION_MINUTES}
+            )
+    if event.kind in CONSULTATION_KINDS and event.earliest:
+        deadline = event.earliest - timedelta(days=MIN_MATERIALS_DAYS)
+        late = [d for d in event.documents.all() if d.published_on > deadline]
+        if late:
+            warnings.append(
+                _(
+                    "%(count)s document(s) published less than %(days)s days before the consultation; materials should reach participants well in advance."
+                )
+                % {"count": len(late), "days": MIN_MATERIALS_DAYS}
+            )
+    return warnings
+
+
+def carried_forward_actions(event: Event) -> QuerySet[ActionItem]:
+    """Open actions agreed at earlier meetings of the same series: the monthly follow-up (A8)."""
+    if event.series_id is None:
+        return ActionItem.objects.none()
+    earlier = Q(event__series_id=event.series_id) & (
+        Q(event__start__lt=event.start) if event.start else Q(event__earliest__lt=event.earliest)
+    )
+    return ActionItem.objects.filter(earlier, status=ActionItem.Status.OPEN).select_related("owner", "event")
+
+
+def interpretation_demand(event: Event) -> list[tuple[str, int]]:
+    """Languages offered, and how many active registrants asked for each (R4)."""
+    counts = dict(
+        event.registrations.filter(status__in=Registration.ACTIVE)
+        .exclude(interpretation_language="")
+        .values_list("interpretation_language")
+        .annotate(n=Count("id"))
+    )
+    languages = list(dict.fromkeys([*event.interpretation_languages, *counts]))
+    return [(code, counts.get(code, 0)) for code in languages]
+
+
+# Space timeline ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class TimelineEntry:
+    kind: str  # phase / event / milestone
+    earliest: date | None
+    latest: date | None
+    obj: object
+    rules: list[RuleState]
+
+
+def space_timeline(space: Space) -> list[TimelineEntry]:
+    """Phases, events (with their rules) and checklist deadlines together, in date order; undated last."""
+    entries = []
+    states_by_event: dict[int, list[RuleState]] = {}
+    for state in space_rules(space):
+        states_by_event.setdefault(state.rule.event_id, []).append(state)
+    for phase in space.phases.all():
+        entries.append(
+            TimelineEntry(
+                "phase",
+                phase.actual_start or phase.planned_start,
+                phase.actual_end or phase.planned_end,
+                phase,
+                [],
+            )
+        )
+    for event in space.events.select_related("series"):
+        entries.append(
+            TimelineEntry("event", event.earliest, event.latest, event, states_by_event.get(event.pk, []))
+        )
+    for phase in space.phases.prefetch_related("checklist"):
+        for item in phase.checklist.all():
+            if item.due_date and item.is_open:
+                entries.append(TimelineEntry("milestone", item.due_date, item.due_date, item, []))
+    entries.sort(key=lambda e: (e.earliest is None, e.earliest or date.max, e.latest or date.max, e.kind))
+    return entries

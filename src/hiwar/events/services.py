@@ -1,0 +1,639 @@
+"""Writes for events: scheduling, series, registration and its waiting list, agenda, minutes, calendars, announcements."""
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hiwar.core.audit import audit
+from hiwar.core.emails import queue_email
+from hiwar.core.translation import clean_translations, pick
+from hiwar.events import recurrence
+from hiwar.events.models import (
+    ActionItem,
+    AgendaItem,
+    Announcement,
+    CalendarFeed,
+    Event,
+    EventStatus,
+    Minutes,
+    MinutesAccessRequest,
+    Registration,
+    RegistrationMode,
+    SchedulingRule,
+    Series,
+)
+from hiwar.events.precision import Precision, PrecisionDate, PrecisionDateError
+from hiwar.events.tasks import send_event_reminder
+from hiwar.spaces.models import Membership, Space
+
+REMINDER_BEFORE = timedelta(hours=24)
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ValidationError({"timezone": _("Unknown time zone: %(zone)s.") % {"zone": name}}) from error
+
+
+def _precision_error(error: PrecisionDateError) -> ValidationError:
+    messages = {
+        "missing_year": _("Give the year."),
+        "missing_month": _("Give the month."),
+        "bad_month": _("The month must be between 1 and 12."),
+        "bad_week": _("That week does not exist in this month."),
+        "bad_day": _("That day does not exist in this month."),
+        "missing_day": _("Give the day."),
+        "missing_week": _("Give the week of the month."),
+        "missing_part": _("Say which part of the year."),
+        "outside": _("The new date must fall inside the date given before."),
+    }
+    return ValidationError({"when": messages.get(error.code, _("This date is not valid."))})
+
+
+def _apply_when(event: Event, when: PrecisionDate, start: datetime | None, end: datetime | None) -> None:
+    """Store a date of limited precision, or an exact start and end, with the days it can mean."""
+    if when.precision == Precision.EXACT:
+        if start is None or end is None:
+            raise ValidationError({"start": _("Give the start and the end.")})
+        if end <= start:
+            raise ValidationError({"end": _("The event must end after it starts.")})
+        local = start.astimezone(_zone(event.timezone))
+        when = PrecisionDate(Precision.EXACT, year=local.year, month=local.month, day=local.day)
+        event.start, event.end = start, end
+    else:
+        event.start = event.end = None
+    try:
+        when.validate()
+    except PrecisionDateError as error:
+        raise _precision_error(error) from error
+    event.precision = when.precision.value
+    event.date_year, event.date_month, event.date_week, event.date_day = (
+        when.year,
+        when.month,
+        when.week,
+        when.day,
+    )
+    event.date_part = when.part.value if when.part else ""
+    bounds = when.bounds()
+    if when.precision == Precision.EXACT:
+        tz = _zone(event.timezone)
+        bounds = (start.astimezone(tz).date(), end.astimezone(tz).date())
+    event.earliest, event.latest = bounds if bounds else (None, None)
+
+
+@dataclass
+class EventChange:
+    event: Event
+    broken_rules: list  # rules this change broke (or left broken): the convenor is warned
+
+
+EVENT_FIELDS = (
+    "kind",
+    "title",
+    "description",
+    "format",
+    "venue",
+    "online_url",
+    "timezone",
+    "registration_mode",
+    "capacity",
+    "registration_closes",
+    "interpretation_languages",
+    "minutes_visibility",
+)
+
+
+@transaction.atomic
+def event_create(
+    *,
+    space: Space,
+    actor,
+    title: dict,
+    kind: str,
+    when: PrecisionDate,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    **fields,
+) -> Event:
+    event = Event(space=space, created_by=actor, kind=kind, title=clean_translations(title))
+    for name, value in fields.items():
+        if name not in EVENT_FIELDS:
+            raise TypeError(f"event_create() got an unexpected field {name!r}")
+        setattr(event, name, clean_translations(value) if name in ("title", "description") else value)
+    _zone(event.timezone)
+    _apply_when(event, when, start, end)
+    if not event.title:
+        raise ValidationError({"title": _("Write this in at least one language.")})
+    event.full_clean()
+    event.save()
+    audit(actor=actor, action="event.create", space=space, target=str(event))
+    return event
+
+
+@transaction.atomic
+def event_update(
+    *,
+    event: Event,
+    actor,
+    when: PrecisionDate | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    **fields,
+) -> EventChange:
+    from hiwar.events.selectors import rules_touching
+
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    before = (event.start, event.end, event.earliest, event.latest)
+    for name, value in fields.items():
+        if name not in EVENT_FIELDS:
+            raise TypeError(f"event_update() got an unexpected field {name!r}")
+        setattr(event, name, clean_translations(value) if name in ("title", "description") else value)
+    _zone(event.timezone)
+    if when is not None:
+        _apply_when(event, when, start, end)
+    confirmed = event.registrations.filter(status=Registration.Status.CONFIRMED).count()
+    if event.capacity is not None and event.capacity < confirmed:
+        raise ValidationError(
+            {
+                "capacity": _("%(count)s people are already registered; the capacity cannot be lower.")
+                % {"count": confirmed}
+            }
+        )
+    event.full_clean()
+    event.save()
+    moved = before != (event.start, event.end, event.earliest, event.latest)
+    if moved:
+        audit(actor=actor, action="event.reschedule", space=event.space, target=str(event))
+        _schedule_reminders(event)
+    if event.capacity is not None:
+        _promote_waitlist(event)
+    broken = [status for status in rules_touching(event) if status.status == "broken"]
+    return EventChange(event=event, broken_rules=broken)
+
+
+@transaction.atomic
+def event_cancel(*, event: Event, actor) -> Event:
+    event.status = EventStatus.CANCELLED
+    event.save(update_fields=["status", "updated_at"])
+    audit(actor=actor, action="event.cancel", space=event.space, target=str(event))
+    for registration in event.registrations.filter(status__in=Registration.ACTIVE).select_related("user"):
+        _mail_registration(registration, "events/email/cancelled")
+    return event
+
+
+# Recurring meetings -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def series_create(
+    *,
+    space: Space,
+    actor,
+    title: dict,
+    kind: str,
+    rule: str,
+    first_start: datetime,
+    duration: timedelta,
+    tz: str,
+    count: int | None = None,
+    until=None,
+    **fields,
+) -> Series:
+    """A recurring meeting: the rule must end (COUNT or UNTIL) so its occurrences can be listed."""
+    _zone(tz)
+    try:
+        canonical = recurrence.normalise_rule(rule, count=count, until=until, tz=tz)
+        starts = recurrence.occurrences(canonical, first_start, tz=tz)
+    except recurrence.RecurrenceError as error:
+        messages = {
+            "never_ends": _("This repetition never ends: give a number of meetings or an end date."),
+            "too_many": _("This repetition makes more than %(max)s meetings; give an earlier end.")
+            % {"max": recurrence.MAX_OCCURRENCES},
+            "empty": _("This repetition gives no meeting at all."),
+        }
+        raise ValidationError(
+            {"rule": messages.get(error.code, _("This repetition rule is not valid."))}
+        ) from error
+    if duration <= timedelta(0):
+        raise ValidationError({"duration": _("The event must end after it starts.")})
+    series = Series.objects.create(
+        space=space,
+        title=clean_translations(title),
+        rrule=canonical,
+        first_start=first_start,
+        duration=duration,
+        timezone=tz,
+    )
+    for occurrence_start in starts:
+        event = Event(
+            space=space,
+            series=series,
+            original_start=occurrence_start,
+            created_by=actor,
+            kind=kind,
+            title=series.title,
+            timezone=tz,
+            **{name: value for name, value in fields.items() if name in EVENT_FIELDS},
+        )
+        _apply_when(event, PrecisionDate(Precision.EXACT), occurrence_start, occurrence_start + duration)
+        event.save()
+    audit(
+        actor=actor,
+        action="series.create",
+        space=space,
+        target=pick(series.title),
+        rule=canonical,
+        count=len(starts),
+    )
+    return series
+
+
+# Registration ---------------------------------------------------------------------------------------------
+
+
+REGISTRATION_ANSWERS = (
+    "organisation",
+    "sector",
+    "stakeholder_group",
+    "working_language",
+    "interpretation_language",
+    "accessibility_needs",
+)
+
+
+def registration_defaults(user) -> dict:
+    """The registration questions, prefilled from the profile."""
+    profile = getattr(user, "profile", None)
+    if profile is None:
+        return {}
+    languages = profile.working_languages or []
+    return {
+        "organisation": profile.organisation.name if profile.organisation_id else "",
+        "sector": profile.sector,
+        "stakeholder_group": profile.stakeholder_group,
+        "working_language": languages[0] if languages else "",
+        "interpretation_language": (profile.interpretation_needs or [""])[0],
+        "accessibility_needs": profile.accessibility_needs,
+    }
+
+
+def _confirmed_count(event: Event) -> int:
+    return event.registrations.filter(status=Registration.Status.CONFIRMED).count()
+
+
+@transaction.atomic
+def register(*, event: Event, user, answers: dict | None = None, by_organiser=None) -> Registration:
+    """Register a person: confirmed while seats remain, else on the waiting list; never over capacity.
+
+    The event row is locked (SELECT … FOR UPDATE on PostgreSQL; SQLite serialises writers), so two
+    people asking for the last seat at once get one seat and one waiting-list place.
+    """
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    if not user.email_verified:
+        raise ValidationError(_("Verify your e-mail address first: open the link we sent you."))
+    if event.is_cancelled:
+        raise ValidationError(_("This event is cancelled."))
+    if event.registration_mode == RegistrationMode.NONE:
+        raise ValidationError(_("This event takes no registrations."))
+    if by_organiser is None:
+        if event.registration_mode == RegistrationMode.INVITATION:
+            raise ValidationError(_("Registration for this event is by invitation only."))
+        if not user.has_perm("events.view_event", event):
+            raise ValidationError(_("Only members of this space can register."))
+        if event.registration_closes and event.registration_closes < timezone.now():
+            raise ValidationError(_("Registration for this event has closed."))
+    registration = Registration.objects.filter(event=event, user=user).first()
+    if registration is not None and registration.is_active:
+        raise ValidationError(_("You are already registered for this event."))
+    registration = registration or Registration(event=event, user=user)
+    for name, value in (registration_defaults(user) | (answers or {})).items():
+        if name in REGISTRATION_ANSWERS:
+            setattr(registration, name, value or "")
+    if event.interpretation_languages and registration.interpretation_language not in (
+        "",
+        *event.interpretation_languages,
+    ):
+        raise ValidationError(
+            {"interpretation_language": _("Interpretation is not offered into this language for this event.")}
+        )
+    registration.cancelled_at = None
+    if event.registration_mode == RegistrationMode.APPROVAL and by_organiser is None:
+        registration.status = Registration.Status.PENDING
+    elif event.capacity is not None and _confirmed_count(event) >= event.capacity:
+        registration.status = Registration.Status.WAITLISTED
+        registration.waitlisted_at = timezone.now()
+    else:
+        registration.status = Registration.Status.CONFIRMED
+    registration.save()
+    _after_status_change(registration)
+    return registration
+
+
+def _after_status_change(registration: Registration) -> None:
+    templates = {
+        Registration.Status.CONFIRMED: "events/email/confirmed",
+        Registration.Status.WAITLISTED: "events/email/waitlisted",
+        Registration.Status.PENDING: "events/email/pending",
+        Registration.Status.DECLINED: "events/email/declined",
+    }
+    if registration.status in templates:
+        _mail_registration(registration, templates[registration.status])
+    if registration.status == Registration.Status.CONFIRMED:
+        _schedule_reminder(registration)
+
+
+@transaction.atomic
+def registration_cancel(*, registration: Registration, actor) -> Registration:
+    event = Event.objects.select_for_update().get(pk=registration.event_id)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if not registration.is_active:
+        raise ValidationError(_("This registration is already cancelled."))
+    registration.status = Registration.Status.CANCELLED
+    registration.cancelled_at = timezone.now()
+    registration.save(update_fields=["status", "cancelled_at", "updated_at"])
+    _promote_waitlist(event)
+    return registration
+
+
+def _promote_waitlist(event: Event) -> list[Registration]:
+    """Fill free seats from the waiting list, first come first served (called under the event lock)."""
+    promoted = []
+    free = (event.capacity - _confirmed_count(event)) if event.capacity is not None else None
+    waiting = event.registrations.filter(status=Registration.Status.WAITLISTED).order_by(
+        "waitlisted_at", "id"
+    )
+    for registration in waiting.select_related("user"):
+        if free is not None and free <= 0:
+            break
+        registration.status = Registration.Status.CONFIRMED
+        registration.save(update_fields=["status", "updated_at"])
+        _mail_registration(registration, "events/email/promoted")
+        _schedule_reminder(registration)
+        promoted.append(registration)
+        free = None if free is None else free - 1
+    return promoted
+
+
+@transaction.atomic
+def registration_decide(*, registration: Registration, approve: bool, actor) -> Registration:
+    event = Event.objects.select_for_update().get(pk=registration.event_id)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status != Registration.Status.PENDING:
+        raise ValidationError(_("This registration has already been answered."))
+    if not approve:
+        registration.status = Registration.Status.DECLINED
+    elif event.capacity is not None and _confirmed_count(event) >= event.capacity:
+        registration.status = Registration.Status.WAITLISTED
+        registration.waitlisted_at = timezone.now()
+    else:
+        registration.status = Registration.Status.CONFIRMED
+    registration.save(update_fields=["status", "waitlisted_at", "updated_at"])
+    _after_status_change(registration)
+    return registration
+
+
+@transaction.atomic
+def check_in(*, registration: Registration, actor, attended: bool = True) -> Registration:
+    if registration.status != Registration.Status.CONFIRMED:
+        raise ValidationError(_("Only confirmed participants can be checked in."))
+    registration.checked_in_at = timezone.now() if attended else None
+    registration.save(update_fields=["checked_in_at", "updated_at"])
+    return registration
+
+
+def _mail_registration(registration: Registration, template: str) -> None:
+    from hiwar.events.display import when_text
+    from hiwar.events.ics import event_calendar
+
+    user, event = registration.user, registration.event
+    attach_ics = template in ("events/email/confirmed", "events/email/promoted", "events/email/cancelled")
+    queue_email(
+        to=user.email,
+        template=template,
+        context={
+            "user": user,
+            "event": event,
+            "event_title": pick(event.title, user.preferred_language),
+            "registration": registration,
+            "when": when_text(event, zone=user.timezone, language=user.preferred_language),
+            "link": settings.HIWAR_BASE_URL + reverse("events:detail", args=[event.space.slug, event.pk]),
+        },
+        language=user.preferred_language,
+        attachments=[("invite.ics", event_calendar(event, for_user=user).decode(), "text/calendar")]
+        if attach_ics and event.is_exact
+        else (),
+    )
+
+
+def _schedule_reminder(registration: Registration) -> None:
+    event = registration.event
+    if not event.is_exact or event.start is None:
+        return
+    run_after = event.start - REMINDER_BEFORE
+    # The immediate backend (tests, HIWAR_TASKS=immediate) cannot wait; the worker's database queue can.
+    if run_after <= timezone.now() or not send_event_reminder.get_backend().supports_defer:
+        return
+    start_iso = event.start.isoformat()
+    transaction.on_commit(
+        lambda: send_event_reminder.using(run_after=run_after).enqueue(registration.pk, start_iso)
+    )
+
+
+def _schedule_reminders(event: Event) -> None:
+    for registration in event.registrations.filter(status=Registration.Status.CONFIRMED):
+        _schedule_reminder(registration)
+
+
+# Agenda, documents, minutes, action items ---------------------------------------------------------------
+
+
+@transaction.atomic
+def agenda_item_save(*, event: Event, actor, item: AgendaItem | None = None, **fields) -> AgendaItem:
+    item = item or AgendaItem(event=event, order=event.agenda.count())
+    for name in ("kind", "title", "duration_minutes", "speakers", "order"):
+        if name in fields:
+            setattr(item, name, clean_translations(fields[name]) if name == "title" else fields[name])
+    if not item.title:
+        raise ValidationError({"title": _("Write this in at least one language.")})
+    item.full_clean()
+    item.save()
+    return item
+
+
+@transaction.atomic
+def document_add(
+    *, event: Event, actor, title: dict, published_on, file=None, url: str = "", language: str = ""
+):
+    from hiwar.events.models import Document
+
+    document = Document(
+        event=event,
+        title=clean_translations(title),
+        file=file or "",
+        url=url,
+        language=language,
+        published_on=published_on,
+    )
+    if not document.title:
+        raise ValidationError({"title": _("Write this in at least one language.")})
+    document.full_clean()
+    document.save()
+    return document
+
+
+@transaction.atomic
+def minutes_save(*, event: Event, actor, notes: str, decisions: list[str]) -> Minutes:
+    minutes, _created = Minutes.objects.get_or_create(event=event)
+    minutes.notes = notes.strip()
+    minutes.decisions = [d.strip() for d in decisions if d.strip()]
+    minutes.written_by = actor
+    minutes.save()
+    return minutes
+
+
+@transaction.atomic
+def action_item_add(
+    *, event: Event, actor, title: str, owner=None, owner_name: str = "", due_date=None
+) -> ActionItem:
+    if owner is not None and not Membership.objects.filter(space=event.space, user=owner).exists():
+        raise ValidationError({"owner": _("The owner must be a member of this space.")})
+    item = ActionItem(
+        event=event, title=title.strip(), owner=owner, owner_name=owner_name.strip(), due_date=due_date
+    )
+    item.full_clean()
+    item.save()
+    return item
+
+
+@transaction.atomic
+def action_item_close(*, item: ActionItem, actor, status: str, in_event: Event | None = None) -> ActionItem:
+    if status not in (ActionItem.Status.DONE, ActionItem.Status.DROPPED, ActionItem.Status.OPEN):
+        raise ValidationError(_("Choose a valid status."))
+    item.status = status
+    item.closed_at = None if status == ActionItem.Status.OPEN else timezone.now()
+    item.closed_in = None if status == ActionItem.Status.OPEN else in_event
+    item.save(update_fields=["status", "closed_at", "closed_in", "updated_at"])
+    return item
+
+
+@transaction.atomic
+def minutes_access_request(*, event: Event, user, reason: str = "") -> MinutesAccessRequest:
+    if MinutesAccessRequest.objects.filter(event=event, user=user).exists():
+        raise ValidationError(_("You have already asked to read these minutes."))
+    return MinutesAccessRequest.objects.create(event=event, user=user, reason=reason.strip())
+
+
+@transaction.atomic
+def minutes_access_decide(*, request: MinutesAccessRequest, grant: bool, actor) -> MinutesAccessRequest:
+    if request.status != MinutesAccessRequest.Status.PENDING:
+        raise ValidationError(_("This request has already been answered."))
+    request.status = MinutesAccessRequest.Status.GRANTED if grant else MinutesAccessRequest.Status.REFUSED
+    request.decided_by = actor
+    request.save(update_fields=["status", "decided_by", "updated_at"])
+    audit(
+        actor=actor,
+        action="minutes.grant" if grant else "minutes.refuse",
+        space=request.event.space,
+        target=str(request.user),
+    )
+    return request
+
+
+# Scheduling rules ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def rule_add(*, event: Event, other: Event, kind: str, amount: int, actor) -> SchedulingRule:
+    if amount < 1:
+        raise ValidationError({"amount": _("N must be at least 1.")})
+    rule = SchedulingRule(event=event, other=other, kind=kind, amount=amount)
+    rule.full_clean()
+    rule.save()
+    return rule
+
+
+# Calendars and announcements ----------------------------------------------------------------------------
+
+
+def calendar_feed_for(user) -> CalendarFeed:
+    feed, _created = CalendarFeed.objects.get_or_create(
+        user=user, defaults={"token": secrets.token_urlsafe(32)}
+    )
+    return feed
+
+
+@transaction.atomic
+def calendar_feed_reset(*, user) -> CalendarFeed:
+    """A new secret address; the old one stops working at once."""
+    feed = calendar_feed_for(user)
+    feed.token = secrets.token_urlsafe(32)
+    feed.save(update_fields=["token", "updated_at"])
+    return feed
+
+
+@transaction.atomic
+def announcement_send(
+    *, space: Space, actor, subject: str, body: str, event: Event | None = None
+) -> Announcement:
+    """E-mail the space's members (who did not opt out) or an event's active registrants (A11)."""
+    if not subject.strip() or not body.strip():
+        raise ValidationError(_("Write a subject and a message."))
+    if event is not None:
+        audience = Announcement.Audience.REGISTRANTS
+        recipients = [
+            r.user for r in event.registrations.filter(status__in=Registration.ACTIVE).select_related("user")
+        ]
+    else:
+        audience = Announcement.Audience.MEMBERS
+        recipients = [
+            m.user for m in space.memberships.filter(wants_announcements=True).select_related("user")
+        ]
+    announcement = Announcement.objects.create(
+        space=space,
+        event=event,
+        audience=audience,
+        subject=subject.strip(),
+        body=body.strip(),
+        sent_by=actor,
+        recipient_count=len(recipients),
+    )
+    preferences = settings.HIWAR_BASE_URL + reverse("events:announcement_preferences", args=[space.slug])
+    for person in recipients:
+        queue_email(
+            to=person.email,
+            template="events/email/announcement",
+            context={
+                "announcement": announcement,
+                "space_title": pick(space.title, person.preferred_language),
+                "preferences": preferences,
+                "is_member_mail": audience == Announcement.Audience.MEMBERS,
+            },
+            language=person.preferred_language,
+        )
+    audit(
+        actor=actor,
+        action="announcement.send",
+        space=space,
+        target=announcement.subject,
+        recipients=len(recipients),
+    )
+    return announcement
+
+
+@transaction.atomic
+def announcements_opt(*, space: Space, user, receive: bool) -> Membership:
+    membership = Membership.objects.filter(space=space, user=user).first()
+    if membership is None:
+        raise ValidationError(_("You are not a member of this space."))
+    membership.wants_announcements = receive
+    membership.save(update_fields=["wants_announcements", "updated_at"])
+    return membership

@@ -1,0 +1,627 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hiwar.core.forms import add_validation_error
+from hiwar.core.translation import pick
+from hiwar.events import selectors, services
+from hiwar.events.display import event_when
+from hiwar.events.forms import (
+    ActionItemForm,
+    AgendaItemForm,
+    AnnouncementForm,
+    DocumentForm,
+    EventFilterForm,
+    EventForm,
+    MinutesForm,
+    RegistrationForm,
+    RuleForm,
+    SeriesForm,
+)
+from hiwar.events.ics import calendar_for, event_calendar
+from hiwar.events.models import (
+    ActionItem,
+    AgendaItem,
+    CalendarFeed,
+    Document,
+    Event,
+    MinutesAccessRequest,
+    Registration,
+)
+from hiwar.spaces.selectors import space_for_user
+
+PAGE_SIZE = 30
+
+
+def _organised_event(request, slug, event_id) -> Event:
+    event = selectors.event_for_user(request.user, slug, event_id)
+    if not request.user.has_perm("events.manage_event", event):
+        raise PermissionDenied
+    return event
+
+
+def _organised_space(request, slug):
+    space = space_for_user(request.user, slug, "spaces.view_space")
+    if not request.user.has_perm("events.add_event", space):
+        raise PermissionDenied
+    return space
+
+
+def _ics_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _viewer_zone(request) -> str:
+    return getattr(request.user, "timezone", "") or ""
+
+
+# Lists -----------------------------------------------------------------------------------------------------
+
+
+def event_list_view(request):
+    form = EventFilterForm(request.GET)
+    events = selectors.event_list(request.user, **form.selection())
+    if form.is_valid() and form.cleaned_data.get("period") == "past":
+        events = events.reverse()  # the most recent first
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    zone = _viewer_zone(request)
+    rows = [(event, event_when(event, zone)) for event in page.object_list]
+    query = {k: v for k, v in request.GET.items() if k != "page" and v}
+    return render(request, "events/list.html", {"form": form, "page": page, "rows": rows, "filters": query})
+
+
+def space_events_view(request, slug):
+    space = space_for_user(request.user, slug, "spaces.view_space")
+    events = selectors.event_list(request.user, space=space.slug)
+    zone = _viewer_zone(request)
+    return render(
+        request,
+        "events/space_events.html",
+        {
+            "space": space,
+            "rows": [(event, event_when(event, zone)) for event in events],
+            "can_add": request.user.has_perm("events.add_event", space),
+        },
+    )
+
+
+def timeline_view(request, slug):
+    space = space_for_user(request.user, slug, "spaces.view_space")
+    entries = selectors.space_timeline(space)
+    zone = _viewer_zone(request)
+    for entry in entries:
+        entry.when = event_when(entry.obj, zone) if entry.kind == "event" else None
+    return render(request, "events/timeline.html", {"space": space, "entries": entries})
+
+
+# Create and edit ------------------------------------------------------------------------------------------
+
+
+@login_required
+def event_create_view(request, slug):
+    space = _organised_space(request, slug)
+    form = EventForm(
+        request.POST or None, initial={"precision": "exact", "timezone": request.user.timezone or "UTC"}
+    )
+    if request.method == "POST" and form.is_valid():
+        when, start, end = form.when()
+        try:
+            event = services.event_create(
+                space=space, actor=request.user, when=when, start=start, end=end, **form.event_fields()
+            )
+        except ValidationError as error:
+            add_validation_error(form, error, default_field="precision")
+        else:
+            messages.success(request, _("The event is created."))
+            return redirect(event)
+    return render(request, "events/event_form.html", {"space": space, "form": form})
+
+
+def _initial_for(event: Event) -> dict:
+    tz = event.timezone
+    initial = {
+        "kind": event.kind,
+        "title": event.title,
+        "description": event.description,
+        "format": event.format,
+        "venue": event.venue,
+        "online_url": event.online_url,
+        "registration_mode": event.registration_mode,
+        "capacity": event.capacity,
+        "interpretation_languages": event.interpretation_languages,
+        "minutes_visibility": event.minutes_visibility,
+        "timezone": tz,
+        "precision": event.precision,
+        "year": event.date_year,
+        "month": event.date_month,
+        "week": event.date_week,
+        "part": event.date_part,
+    }
+    from zoneinfo import ZoneInfo
+
+    if event.start:
+        initial["start"] = event.start.astimezone(ZoneInfo(tz)).replace(tzinfo=None)
+        initial["end"] = event.end.astimezone(ZoneInfo(tz)).replace(tzinfo=None)
+    if event.registration_closes:
+        initial["registration_closes"] = event.registration_closes.astimezone(ZoneInfo(tz)).replace(
+            tzinfo=None
+        )
+    if event.precision == "day":
+        initial["day"] = event.earliest
+    return initial
+
+
+@login_required
+def event_edit_view(request, slug, event_id):
+    event = _organised_event(request, slug, event_id)
+    form = EventForm(request.POST or None, initial=_initial_for(event))
+    if request.method == "POST" and form.is_valid():
+        when, start, end = form.when()
+        try:
+            change = services.event_update(
+                event=event, actor=request.user, when=when, start=start, end=end, **form.event_fields()
+            )
+        except ValidationError as error:
+            add_validation_error(form, error, default_field="precision")
+        else:
+            messages.success(request, _("The event is saved."))
+            for state in change.broken_rules:
+                messages.warning(
+                    request,
+                    _("This date breaks a rule: “%(event)s” must be %(rule)s “%(other)s”.")
+                    % {
+                        "event": pick(state.rule.event.title),
+                        "rule": state.rule.get_kind_display().replace("N", str(state.rule.amount)),
+                        "other": pick(state.rule.other.title),
+                    },
+                )
+            return redirect(change.event)
+    return render(request, "events/event_form.html", {"space": event.space, "form": form, "event": event})
+
+
+@login_required
+def series_create_view(request, slug):
+    space = _organised_space(request, slug)
+    form = SeriesForm(request.POST or None, initial={"timezone": request.user.timezone or "UTC"})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            series = services.series_create(
+                space=space,
+                actor=request.user,
+                title=data["title"],
+                kind=data["kind"],
+                rule=form.rule(),
+                first_start=form.first_start_aware(),
+                duration=form.duration(),
+                tz=data["timezone"],
+                count=data.get("count"),
+                until=data.get("until"),
+                format=data["format"],
+                online_url=data["online_url"],
+                registration_mode=data["registration_mode"],
+            )
+        except ValidationError as error:
+            add_validation_error(form, error, default_field="rrule")
+        else:
+            messages.success(
+                request, _("%(count)s meetings are scheduled.") % {"count": series.occurrences.count()}
+            )
+            return redirect("events:space_events", slug=space.slug)
+    return render(request, "events/series_form.html", {"space": space, "form": form})
+
+
+@login_required
+@require_POST
+def event_cancel_view(request, slug, event_id):
+    event = _organised_event(request, slug, event_id)
+    services.event_cancel(event=event, actor=request.user)
+    messages.success(request, _("The event is cancelled; registered participants are told."))
+    return redirect(event)
+
+
+# The event page ------------------------------------------------------------------------------------------
+
+
+def event_detail_view(request, slug, event_id):
+    event = selectors.event_for_user(request.user, slug, event_id)
+    agenda = list(event.agenda.all())
+    can_manage = request.user.has_perm("events.manage_event", event)
+    registration = selectors.registration_of(request.user, event)
+    documents = [d for d in event.documents.all()]
+    context = {
+        "space": event.space,
+        "event": event,
+        "when": event_when(event, _viewer_zone(request)),
+        "agenda": agenda,
+        "agenda_minutes": sum(i.duration_minutes for i in agenda),
+        "carried_forward": selectors.carried_forward_actions(event),
+        "documents": documents,
+        "registration": registration,
+        "registration_form": RegistrationForm(
+            initial=services.registration_defaults(request.user), event=event
+        )
+        if request.user.is_authenticated
+        else None,
+        "can_manage": can_manage,
+        "can_register": request.user.has_perm("events.register", event),
+        "can_see_logistics": request.user.has_perm("events.see_logistics", event),
+        "can_view_minutes": request.user.has_perm("events.view_minutes", event),
+        "can_request_minutes": request.user.is_authenticated
+        and request.user.has_perm("events.request_minutes", event),
+        "minutes": getattr(event, "minutes", None) if hasattr(event, "minutes") else None,
+        "action_items": event.action_items.select_related("owner"),
+        "rules": selectors.rules_touching(event),
+        "interpretation": selectors.interpretation_demand(event) if event.interpretation_languages else [],
+        "confirmed_count": event.registrations.filter(status=Registration.Status.CONFIRMED).count(),
+    }
+    if can_manage:
+        context.update(
+            warnings=selectors.agenda_warnings(event, agenda),
+            agenda_form=AgendaItemForm(),
+            document_form=DocumentForm(),
+            rule_form=RuleForm(events=event.space.events.exclude(pk=event.pk)),
+            minutes_requests=event.minutes_requests.filter(
+                status=MinutesAccessRequest.Status.PENDING
+            ).select_related("user"),
+        )
+    return render(request, "events/detail.html", context)
+
+
+def event_ics_view(request, slug, event_id):
+    event = selectors.event_for_user(request.user, slug, event_id)
+    if event.earliest is None:
+        raise Http404
+    user = request.user if request.user.is_authenticated else None
+    return _ics_response(
+        event_calendar(event, for_user=user, language=get_language()), f"event-{event.pk}.ics"
+    )
+
+
+def space_ics_view(request, slug):
+    space = space_for_user(request.user, slug, "spaces.view_space")
+    events = list(space.events.select_related("space", "series"))
+    user = request.user
+    content = calendar_for(
+        events,
+        name=pick(space.title),
+        language=get_language(),
+        can_see_logistics=lambda e: user.has_perm("events.see_logistics", e),
+    )
+    return _ics_response(content, f"{space.slug}.ics")
+
+
+def feed_view(request, token):
+    """The private "my events" feed: the token is the key, so calendar apps need no login."""
+    feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
+    if feed is None or not feed.user.is_active:
+        raise Http404
+    user = feed.user
+    events = list(selectors.my_events(user).select_related("series"))
+    content = calendar_for(
+        events,
+        name=_("My Hiwar events"),
+        language=user.preferred_language,
+        can_see_logistics=lambda e: user.has_perm("events.see_logistics", e),
+    )
+    return HttpResponse(content, content_type="text/calendar; charset=utf-8")
+
+
+@login_required
+def my_events_view(request):
+    if request.method == "POST" and request.POST.get("action") == "reset":
+        services.calendar_feed_reset(user=request.user)
+        messages.success(request, _("Your calendar address is replaced; the old one no longer works."))
+        return redirect("events:mine")
+    feed = services.calendar_feed_for(request.user)
+    zone = _viewer_zone(request)
+    registrations = (
+        Registration.objects.filter(user=request.user, status__in=Registration.ACTIVE)
+        .select_related("event__space")
+        .order_by("event__earliest", "event__start")
+    )
+    return render(
+        request,
+        "events/mine.html",
+        {
+            "rows": [(r, event_when(r.event, zone)) for r in registrations],
+            "feed_url": request.build_absolute_uri(reverse("calendar_feed", args=[feed.token])),
+        },
+    )
+
+
+# Registration -----------------------------------------------------------------------------------------
+
+
+@require_POST
+def register_view(request, slug, event_id):
+    if not request.user.is_authenticated:
+        return redirect_to_login(f"/{get_language()}/spaces/{slug}/events/{event_id}/")
+    event = selectors.event_for_user(request.user, slug, event_id)
+    form = RegistrationForm(request.POST, event=event)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect(event)
+    try:
+        registration = services.register(event=event, user=request.user, answers=form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(event)
+    texts = {
+        Registration.Status.CONFIRMED: _(
+            "You are registered. The confirmation with a calendar file is on its way."
+        ),
+        Registration.Status.WAITLISTED: _(
+            "The event is full: you are on the waiting list and will be told if a seat frees up."
+        ),
+        Registration.Status.PENDING: _("Your registration waits for the organisers' approval."),
+    }
+    messages.success(request, texts[registration.status])
+    return redirect(event)
+
+
+@login_required
+@require_POST
+def unregister_view(request, slug, event_id):
+    event = selectors.event_for_user(request.user, slug, event_id)
+    registration = get_object_or_404(Registration, event=event, user=request.user)
+    try:
+        services.registration_cancel(registration=registration, actor=request.user)
+        messages.success(request, _("Your registration is cancelled."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(event)
+
+
+@login_required
+def attendance_view(request, slug, event_id):
+    event = _organised_event(request, slug, event_id)
+    registrations = event.registrations.select_related("user", "user__profile").order_by(
+        "status", "user__name"
+    )
+    template = "events/attendance_print.html" if request.GET.get("print") else "events/attendance.html"
+    return render(request, template, {"space": event.space, "event": event, "registrations": registrations})
+
+
+@login_required
+@require_POST
+def registration_action_view(request, slug, event_id, registration_id):
+    event = _organised_event(request, slug, event_id)
+    registration = get_object_or_404(
+        Registration.objects.select_related("user"), pk=registration_id, event=event
+    )
+    action = request.POST.get("action")
+    try:
+        if action in ("approve", "decline"):
+            services.registration_decide(
+                registration=registration, approve=action == "approve", actor=request.user
+            )
+        elif action in ("check_in", "undo_check_in"):
+            services.check_in(registration=registration, actor=request.user, attended=action == "check_in")
+        elif action == "cancel":
+            services.registration_cancel(registration=registration, actor=request.user)
+        else:
+            raise ValidationError(_("Unknown action."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(
+        request.POST.get("next") or f"/{get_language()}/spaces/{slug}/events/{event_id}/attendance/"
+    )
+
+
+# Agenda, documents, minutes, rules ---------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def agenda_add_view(request, slug, event_id):
+    event = _organised_event(request, slug, event_id)
+    form = AgendaItemForm(request.POST)
+    if form.is_valid():
+        services.agenda_item_save(event=event, actor=request.user, **form.cleaned_data)
+        messages.success(request, _("The agenda item is added."))
+    else:
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+    return redirect(event)
+
+
+@login_required
+@require_POST
+def agenda_delete_view(request, slug, event_id, item_id):
+    event = _organised_event(request, slug, event_id)
+    get_object_or_404(AgendaItem, pk=item_id, event=event).delete()
+    return redirect(event)
+
+
+@login_required
+@require_POST
+def document_add_view(request, slug, event_id):
+    event = _organised_event(request, slug, event_id)
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.document_add(event=event, actor=request.user, **form.cleaned_data)
+            messages.success(request, _("The document is added."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    else:
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+    return redirect(event)
+
+
+def document_view(request, slug, event_id, document_id):
+    """Files are served only after the same check as the event page, so closed spaces leak no file."""
+    event = selectors.event_for_user(request.user, slug, event_id)
+    document = get_object_or_404(Document, pk=document_id, event=event)
+    if not document.file:
+        return redirect(document.url)
+    return FileResponse(
+        document.file.open("rb"), as_attachment=True, filename=document.file.name.rsplit("/", 1)[-1]
+    )
+
+
+@login_required
+def minutes_edit_view(request, slug, event_id):
+    event = _organised_event(request, slug, event_id)
+    minutes = getattr(event, "minutes", None) if hasattr(event, "minutes") else None
+    members = event.space.members.order_by("name")
+    form = MinutesForm(
+        request.POST or None,
+        initial={
+            "notes": minutes.notes if minutes else "",
+            "decisions": "\n".join(minutes.decisions) if minutes else "",
+        },
+    )
+    action_form = ActionItemForm(members=members, prefix="action")
+    if request.method == "POST" and request.POST.get("form") == "action":
+        action_form = ActionItemForm(request.POST, members=members, prefix="action")
+        if action_form.is_valid():
+            try:
+                services.action_item_add(event=event, actor=request.user, **action_form.cleaned_data)
+            except ValidationError as error:
+                add_validation_error(action_form, error)
+            else:
+                messages.success(request, _("The action item is added."))
+                return redirect("events:minutes", slug=slug, event_id=event.pk)
+    elif request.method == "POST" and form.is_valid():
+        services.minutes_save(
+            event=event,
+            actor=request.user,
+            notes=form.cleaned_data["notes"],
+            decisions=form.cleaned_data["decisions"].splitlines(),
+        )
+        messages.success(request, _("The minutes are saved."))
+        return redirect(event)
+    return render(
+        request,
+        "events/minutes_form.html",
+        {
+            "space": event.space,
+            "event": event,
+            "form": form,
+            "action_form": action_form,
+            "action_items": event.action_items.select_related("owner"),
+            "carried_forward": selectors.carried_forward_actions(event),
+        },
+    )
+
+
+@login_required
+@require_POST
+def action_item_status_view(request, slug, event_id, item_id):
+    event = _organised_event(request, slug, event_id)
+    item = get_object_or_404(ActionItem, pk=item_id, event__space=event.space)
+    try:
+        services.action_item_close(
+            item=item, actor=request.user, status=request.POST.get("status", ""), in_event=event
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(request.POST.get("next") or event.get_absolute_url())
+
+
+@login_required
+@require_POST
+def minutes_request_view(request, slug, event_id):
+    event = selectors.event_for_user(request.user, slug, event_id)
+    if not request.user.has_perm("events.request_minutes", event):
+        raise PermissionDenied
+    try:
+        services.minutes_access_request(event=event, user=request.user, reason=request.POST.get("reason", ""))
+        messages.success(request, _("Your request is sent to the secretariat."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(event)
+
+
+@login_required
+@require_POST
+def minutes_request_decide_view(request, slug, event_id, request_id):
+    event = _organised_event(request, slug, event_id)
+    access = get_object_or_404(MinutesAccessRequest, pk=request_id, event=event)
+    try:
+        services.minutes_access_decide(
+            request=access, grant=request.POST.get("decision") == "grant", actor=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(event)
+
+
+@login_required
+@require_POST
+def rule_add_view(request, slug, event_id):
+    event = _organised_event(request, slug, event_id)
+    form = RuleForm(request.POST, events=event.space.events.exclude(pk=event.pk))
+    if form.is_valid():
+        try:
+            services.rule_add(event=event, actor=request.user, **form.cleaned_data)
+            messages.success(request, _("The rule is added."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    else:
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+    return redirect(event)
+
+
+# Announcements ---------------------------------------------------------------------------------------------
+
+
+@login_required
+def announce_view(request, slug):
+    space = space_for_user(request.user, slug, "spaces.view_space")
+    if not request.user.has_perm("spaces.manage_space", space):
+        raise PermissionDenied
+    event = None
+    if request.GET.get("event") or request.POST.get("event"):
+        event = get_object_or_404(
+            Event, pk=request.GET.get("event") or request.POST.get("event"), space=space
+        )
+    form = AnnouncementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        announcement = services.announcement_send(
+            space=space, actor=request.user, event=event, **form.cleaned_data
+        )
+        messages.success(request, _("Sent to %(count)s people.") % {"count": announcement.recipient_count})
+        return redirect("events:announce", slug=space.slug)
+    return render(
+        request,
+        "events/announce.html",
+        {
+            "space": space,
+            "form": form,
+            "event": event,
+            "sent": space.announcements.select_related("sent_by", "event")[:50],
+        },
+    )
+
+
+@login_required
+def announcement_preferences_view(request, slug):
+    space = space_for_user(request.user, slug, "spaces.view_members")
+    if request.method == "POST":
+        receive = request.POST.get("receive") == "1"
+        services.announcements_opt(space=space, user=request.user, receive=receive)
+        messages.success(
+            request,
+            _("You will receive announcements.")
+            if receive
+            else _("You will no longer receive announcements."),
+        )
+        return redirect(space)
+    membership = space.memberships.get(user=request.user)
+    return render(request, "events/announcement_preferences.html", {"space": space, "membership": membership})

@@ -1,0 +1,161 @@
+"""Event pages per role: who sees what, who may change what; closed spaces leak nothing."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
+
+from hiwar.events import services
+from hiwar.events.models import Registration
+
+
+def url(name, event, **kwargs):
+    return reverse(f"events:{name}", args=[event.space.slug, event.pk], **kwargs)
+
+
+@pytest.fixture
+def public_event(space_with_roles, make_event):
+    space, people = space_with_roles("public")
+    event = make_event(
+        space, actor=people["convenor"], venue="فندق الرويال", online_url="https://meet.example.org/abc"
+    )
+    return event, people
+
+
+@pytest.mark.parametrize(
+    ("role", "can_manage"),
+    [
+        ("convenor", True),
+        ("secretariat", True),
+        ("co_lead", True),
+        ("facilitator", False),
+        ("member", False),
+        ("observer", False),
+        ("outsider", False),
+        ("admin", True),
+    ],
+)
+def test_only_leads_manage_events(client, public_event, role, can_manage):
+    event, people = public_event
+    client.force_login(people[role])
+    assert client.get(url("detail", event)).status_code == 200
+    assert client.get(url("edit", event)).status_code == (200 if can_manage else 403)
+    assert client.get(url("attendance", event)).status_code == (200 if can_manage else 403)
+    response = client.post(url("cancel", event))
+    assert response.status_code == (302 if can_manage else 403)
+
+
+def test_venue_and_link_only_for_confirmed_participants(client, public_event):
+    event, people = public_event
+    client.force_login(people["outsider"])
+    page = client.get(url("detail", event)).content.decode()
+    assert "فندق الرويال" not in page and "meet.example.org" not in page
+    client.post(url("register", event), {})
+    assert Registration.objects.get(user=people["outsider"]).status == "confirmed"
+    page = client.get(url("detail", event)).content.decode()
+    assert "فندق الرويال" in page and "meet.example.org/abc" in page
+
+
+def test_closed_space_events_are_hidden_everywhere(client, space_with_roles, make_event):
+    space, people = space_with_roles("closed")
+    event = make_event(space, title={"ar": "اجتماع سري", "en": "Secret meeting"})
+    outsider = people["outsider"]
+    client.force_login(outsider)
+    for name in ("detail", "ics", "register", "attendance"):
+        response = client.post(url(name, event)) if name == "register" else client.get(url(name, event))
+        assert response.status_code == 404, name
+    assert "Secret meeting" not in client.get("/en/events/").content.decode()
+    assert "Secret meeting" not in client.get(reverse("api:list_events")).content.decode()
+    assert client.get(reverse("api:get_event", args=[event.pk])).status_code == 404
+    assert not Registration.objects.exists()
+    client.force_login(people["member"])
+    assert client.get(url("detail", event)).status_code == 200
+    assert "Secret meeting" in client.get("/en/events/").content.decode()
+
+
+def test_my_events_and_the_private_feed(client, public_event):
+    event, people = public_event
+    person = people["member"]
+    services.register(event=event, user=person)
+    client.force_login(person)
+    page = client.get("/ar/events/mine/").content.decode()
+    assert event.title["ar"] in page and event.get_absolute_url() in page
+    feed = person.calendar_feed
+    response = client.get(f"/calendar/{feed.token}.ics")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/calendar")
+    assert b"BEGIN:VEVENT" in response.content and "فندق الرويال".encode() in response.content
+
+    client.post(reverse("events:mine"), {"action": "reset"})
+    assert client.get(f"/calendar/{feed.token}.ics").status_code == 404  # the old address stops working
+    assert client.get("/calendar/not-a-token.ics").status_code == 404
+
+
+def test_event_form_refuses_end_before_start_in_arabic(client, public_event):
+    event, people = public_event
+    client.force_login(people["convenor"])
+    response = client.post(
+        f"/ar/spaces/{event.space.slug}/events/new/",
+        {
+            "kind": "dialogue",
+            "title_0": "حوار",
+            "format": "online",
+            "timezone": "Asia/Amman",
+            "precision": "exact",
+            "start": "2026-12-10T12:00",
+            "end": "2026-12-10T10:00",
+            "registration_mode": "open",
+            "minutes_visibility": "members",
+        },
+    )
+    assert response.status_code == 200
+    with translation.override("ar"):
+        message = gettext("The event must end after it starts.")
+    assert 'dir="rtl"' in response.content.decode() and message in response.content.decode()
+    assert event.space.events.count() == 1
+
+
+def test_public_events_page_filters(client, public_event, make_event):
+    event, people = public_event
+    make_event(
+        event.space, kind="webinar", title={"en": "Kick-off webinar"}, start=event.start + timedelta(days=40)
+    )
+    page = client.get("/en/events/", {"kind": "webinar"}).content.decode()
+    assert "Kick-off webinar" in page and "National dialogue" not in page
+    page = client.get(
+        "/en/events/", {"date_to": (event.start + timedelta(days=1)).date().isoformat()}
+    ).content.decode()
+    assert "National dialogue" in page and "Kick-off webinar" not in page
+
+
+def test_events_page_shows_upcoming_by_default_and_past_on_request(client, public_event, make_event):
+    event, _people = public_event
+    make_event(event.space, title={"en": "Last year's review"}, start=event.start - timedelta(days=400))
+    page = client.get("/en/events/").content.decode()
+    assert "National dialogue" in page and "Last year" not in page
+    page = client.get("/en/events/", {"period": "past"}).content.decode()
+    assert "Last year" in page and "National dialogue" not in page
+    assert "Last year" in client.get("/en/events/", {"period": "all"}).content.decode()
+
+
+def test_timeline_shows_phases_events_and_rules(client, public_event, make_event):
+    event, people = public_event
+    review = make_event(
+        event.space, kind="review", title={"en": "Regional review"}, start=event.start + timedelta(weeks=4)
+    )
+    services.rule_add(
+        event=event, other=review, kind="at_least_weeks_before", amount=12, actor=people["convenor"]
+    )
+    page = client.get(
+        reverse("events:timeline", args=[event.space.slug]).replace("/ar/", "/en/")
+    ).content.decode()
+    assert "Regional review" in page and "rule broken" in page
+
+
+def test_events_list_query_count_is_flat(client, public_event, make_event, django_assert_max_num_queries):
+    event, _people = public_event
+    for i in range(30):
+        make_event(event.space, title={"en": f"Meeting {i}"}, start=event.start + timedelta(days=i))
+    with django_assert_max_num_queries(12):
+        client.get("/en/events/")
