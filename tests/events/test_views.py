@@ -159,3 +159,19 @@ def test_events_list_query_count_is_flat(client, public_event, make_event, djang
         make_event(event.space, title={"en": f"Meeting {i}"}, start=event.start + timedelta(days=i))
     with django_assert_max_num_queries(12):
         client.get("/en/events/")
+
+
+def test_leaving_a_closed_space_removes_its_events_from_my_feed(client, space_with_roles, make_event):
+    from hiwar.spaces import services as space_services
+
+    space, people = space_with_roles("closed")
+    event = make_event(space, title={"ar": "اجتماع مغلق", "en": "Closed meeting"})
+    member = people["member"]
+    services.register(event=event, user=member)
+    feed = services.calendar_feed_for(member)
+    assert "اجتماع مغلق".encode() in client.get(f"/calendar/{feed.token}.ics").content
+    space_services.space_leave(space=space, user=member)
+    content = client.get(f"/calendar/{feed.token}.ics").content
+    assert b"BEGIN:VEVENT" not in content
+    client.force_login(member)
+    assert "اجتماع مغلق" not in client.get("/ar/events/mine/").content.decode()

@@ -76,10 +76,19 @@ def event_for_user(user, slug: str, event_id: int) -> Event:
 
 
 def my_events(user) -> QuerySet[Event]:
+    """Events the person is registered for and may still see (leaving a closed space hides its events)."""
     return (
-        Event.objects.filter(registrations__user=user, registrations__status__in=Registration.ACTIVE)
-        .select_related("space")
+        events_visible_to(user)
+        .filter(registrations__user=user, registrations__status__in=Registration.ACTIVE)
         .order_by("earliest", "start")
+    )
+
+
+def my_registrations(user) -> QuerySet[Registration]:
+    return (
+        Registration.objects.filter(user=user, status__in=Registration.ACTIVE, event__in=events_visible_to(user))
+        .select_related("event__space")
+        .order_by("event__earliest", "event__start")
     )
 
 

@@ -325,11 +325,7 @@ def my_events_view(request):
         return redirect("events:mine")
     feed = services.calendar_feed_for(request.user)
     zone = _viewer_zone(request)
-    registrations = (
-        Registration.objects.filter(user=request.user, status__in=Registration.ACTIVE)
-        .select_related("event__space")
-        .order_by("event__earliest", "event__start")
-    )
+    registrations = selectors.my_registrations(request.user)
     return render(
         request,
         "events/mine.html",
