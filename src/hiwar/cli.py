@@ -99,6 +99,62 @@ def cmd_manage(args) -> int:
     return 0
 
 
+def cmd_groups_solve(args) -> int:
+    """Solve one MDGPLIB instance: no Django, no database — the pure solver."""
+    import json
+
+    from hiwar.grouping.mdgplib import read_instance
+    from hiwar.grouping.solver import InfeasibleError, solve
+
+    try:
+        problem = read_instance(args.file)
+        solution = solve(problem, time_limit=args.time_limit, seed=args.seed)
+    except (OSError, InfeasibleError) as error:
+        if args.json:
+            print(json.dumps({"feasible": False, "error": str(error)}, ensure_ascii=False))
+        else:
+            print(
+                f"Infeasible: {error}" if isinstance(error, InfeasibleError) else str(error), file=sys.stderr
+            )
+        return 2
+    if args.json:
+        result = {"objective": solution.objective, "feasible": True, "groups": solution.groups()}
+        print(json.dumps(result))
+    else:
+        print(f"{solution.objective:.6f}")
+    return 0
+
+
+def cmd_groups_compose(args) -> int:
+    """Tables from a participants CSV: nothing is written when a row is wrong."""
+    from pathlib import Path
+
+    from hiwar.grouping.offline import CompositionInputError, compose, summary, write_groups
+    from hiwar.grouping.solver import InfeasibleError
+
+    try:
+        composition = compose(
+            Path(args.participants),
+            args.tables,
+            Path(args.facilitators) if args.facilitators else None,
+            organisations_apart=not args.allow_same_organisation,
+            time_limit=args.time_limit,
+            seed=args.seed,
+        )
+    except CompositionInputError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        print("Nothing was written.", file=sys.stderr)
+        return 2
+    except InfeasibleError as error:
+        print(f"Infeasible: {error}\nNothing was written.", file=sys.stderr)
+        return 2
+    write_groups(composition, Path(args.out))
+    print(summary(composition))
+    print(f"written: {args.out}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="hiwar", description="Hiwar: multi-stakeholder dialogues, end to end."
@@ -126,6 +182,28 @@ def build_parser() -> argparse.ArgumentParser:
     su = sub.add_parser("createsuperuser", help="create an administrator")
     su.add_argument("rest", nargs=argparse.REMAINDER)
     su.set_defaults(func=cmd_createsuperuser)
+
+    groups = sub.add_parser("groups", help="diverse discussion groups")
+    groups_sub = groups.add_subparsers(dest="groups_command", required=True)
+    solve = groups_sub.add_parser("solve", help="solve an MDGPLIB instance and print the objective")
+    solve.add_argument("file", help="an instance in the MDGPLIB format")
+    solve.add_argument("--time-limit", type=float, default=2.0, help="seconds (default 2)")
+    solve.add_argument("--seed", type=int, default=0)
+    solve.add_argument("--json", action="store_true", help='print {"objective", "feasible", "groups"}')
+    solve.set_defaults(func=cmd_groups_solve)
+    offline = groups_sub.add_parser("compose", help="compose diverse tables from a participants CSV")
+    offline.add_argument("participants", help="CSV with a header row; columns in the README")
+    offline.add_argument("--tables", type=int, required=True, help="number of tables")
+    offline.add_argument("--facilitators", help="CSV of facilitators, one per table (same columns)")
+    offline.add_argument("--out", required=True, help="where to write the tables (CSV)")
+    offline.add_argument("--time-limit", type=float, default=2.0)
+    offline.add_argument("--seed", type=int, default=0)
+    offline.add_argument(
+        "--allow-same-organisation",
+        action="store_true",
+        help="let two people of one organisation share a table",
+    )
+    offline.set_defaults(func=cmd_groups_compose)
 
     manage = sub.add_parser("manage", help="any Django management command", add_help=False)
     manage.add_argument("rest", nargs=argparse.REMAINDER)
