@@ -86,7 +86,9 @@ def my_events(user) -> QuerySet[Event]:
 
 def my_registrations(user) -> QuerySet[Registration]:
     return (
-        Registration.objects.filter(user=user, status__in=Registration.ACTIVE, event__in=events_visible_to(user))
+        Registration.objects.filter(
+            user=user, status__in=Registration.ACTIVE, event__in=events_visible_to(user)
+        )
         .select_related("event__space")
         .order_by("event__earliest", "event__start")
     )
