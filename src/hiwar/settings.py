@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "hiwar.spaces",
     "hiwar.discussions",
     "hiwar.events",
+    "hiwar.grouping",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -247,3 +248,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("HIWAR_LOG_LEVEL", "WARNING")},
 }
+
+# Seconds the grouping solver may search while the convenor waits for the tables page; tests need
+# feasible, good tables, not the last fraction of a percent.
+HIWAR_GROUPING_TIME_LIMIT = float(os.environ.get("HIWAR_GROUPING_TIME_LIMIT") or (0.3 if TESTING else 2.0))

@@ -24,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("hiwar.accounts.urls")),
     path("spaces/", include("hiwar.spaces.urls")),
     path("", include("hiwar.events.urls")),
+    path("", include("hiwar.grouping.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

@@ -122,7 +122,7 @@ def test_weights_change_what_counts_as_different():
     by_gender = distance_matrix(people, {"gender": 1.0, "sector": 0.0})
     assert by_sector[0, 2] > by_sector[0, 1] and by_gender[0, 1] > by_gender[0, 2]
     met = distance_matrix(people, {"met_before": 5.0}, met_before=[(0, 1)])
-    assert met[0, 1] == distance_matrix(people, {"met_before": 5.0})[0, 1] + 5.0  # people who met sit apart
+    assert met[0, 1] == distance_matrix(people, {"met_before": 5.0})[0, 1] - 5.0  # people who met sit apart
     assert np.allclose(met, met.T) and np.all(np.diag(met) == 0)
 
 

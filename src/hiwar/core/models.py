@@ -34,6 +34,9 @@ ACTION_LABELS = {
     "minutes.grant": _("Access to minutes granted"),
     "minutes.refuse": _("Access to minutes refused"),
     "announcement.send": _("Announcement sent"),
+    "tables.compose": _("Tables composed"),
+    "tables.move": _("Person moved to another table"),
+    "tables.publish": _("Tables published"),
 }
 
 

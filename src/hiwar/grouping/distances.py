@@ -82,9 +82,10 @@ def distance_matrix(
     if weights.get("languages"):
         total += weights["languages"] * _jaccard([p.get("languages") or () for p in people])
     if weights.get("met_before"):
+        # Having sat together makes two people less "new" to each other: it lowers their distance.
         for i, j in met_before:
-            total[i, j] += weights["met_before"]
-            total[j, i] += weights["met_before"]
+            total[i, j] -= weights["met_before"]
+            total[j, i] -= weights["met_before"]
     np.fill_diagonal(total, 0.0)
     return total
 

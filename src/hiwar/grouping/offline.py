@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from hiwar.grouping.distances import AGE_RANGES, distance_matrix, same_organisation_pairs, table_make_up
-from hiwar.grouping.solver import Problem, solve
+from hiwar.grouping.solver import Problem, objective_of, solve
 
 COLUMNS = (
     "name",
@@ -150,25 +150,18 @@ def compose(
         tables=ordered,
         facilitator_of=facilitator_of,
         objective=solution.objective,
-        random_objective=_random_baseline(problem, seed),
+        random_objective=random_baseline(problem.distances, np.bincount(solution.assignment), seed),
     )
 
 
-def _random_baseline(problem: Problem, seed: int, samples: int = 30) -> float:
+def random_baseline(distances: np.ndarray, sizes: np.ndarray, seed: int, samples: int = 30) -> float:
     """The mean objective of random groupings of the same sizes: what a shuffled list would give."""
     rng = np.random.default_rng(seed)
-    sizes = problem.lower.copy()
-    sizes[: problem.n - sizes.sum()] += 1
-    labels = np.repeat(np.arange(problem.groups), sizes)
+    labels = np.repeat(np.arange(len(sizes)), sizes)
     values = []
     for _ in range(samples):
         assignment = rng.permutation(labels)
-        values.append(
-            sum(
-                problem.distances[np.ix_(m, m)].sum() / 2
-                for m in (np.flatnonzero(assignment == g) for g in range(problem.groups))
-            )
-        )
+        values.append(objective_of(distances, assignment, len(sizes))[0])
     return float(np.mean(values))
 
 

@@ -127,7 +127,11 @@ def _build_units(problem: Problem) -> _Units:
             raise InfeasibleError(f"Persons {i} and {j} are fixed to the same group but must sit apart.")
         conflicts[u, v] = conflicts[v, u] = 1
     weight = np.array([len(m) for m in members], dtype=np.int64)
-    return _Units(members, weight, unit_distances, fixed, conflicts)
+    # People kept apart: a penalty above any possible gain, so the search separates them whenever it
+    # can (a hard filter would make a random start fail on tight instances); checked again at the end.
+    penalty = np.abs(unit_distances).sum() + 1.0
+    unit_distances = unit_distances - penalty * conflicts
+    return _Units(members, weight, unit_distances, fixed, np.zeros_like(conflicts))
 
 
 def check_feasible(problem: Problem) -> None:
@@ -437,9 +441,11 @@ def _search(units: _Units, lower, upper, seed: int, deadline: float, max_rounds:
     rng = np.random.default_rng(seed)
     start = _random_start(units.weight, units.fixed, units.conflicts, lower, upper, int(rng.integers(2**31)))
     if len(start) and start[0] < 0:
-        raise InfeasibleError(
-            "No grouping meets all the rules at once (sizes, fixed people, people kept apart): relax one."
-        )
+        # No random construction kept everyone apart: start anywhere and let the penalty separate them.
+        free = np.zeros_like(units.conflicts)
+        start = _random_start(units.weight, units.fixed, free, lower, upper, int(rng.integers(2**31)))
+        if len(start) and start[0] < 0:
+            raise InfeasibleError("No grouping meets the sizes and the fixed people at once: relax one.")
     count, groups = len(units.weight), len(lower)
     best, best_value = _tabu_round(units, lower, upper, start, int(rng.integers(2**31)), deadline)
     strength_min = max(2, count // (4 * groups))
@@ -496,6 +502,10 @@ def solve(
     assignment = np.empty(problem.n, dtype=np.int64)
     for unit, people in enumerate(units.members):
         assignment[people] = best_units[unit]
+    if any(assignment[i] == assignment[j] for i, j in problem.cannot_link):
+        raise InfeasibleError(
+            "No grouping keeps apart everyone who must be kept apart: relax a rule or add groups."
+        )
     objective, scores = objective_of(problem.distances, assignment, problem.groups)
     return Solution(
         assignment=assignment,

@@ -1,0 +1,63 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from hiwar.grouping.distances import DEFAULT_WEIGHTS
+
+WEIGHT_LABELS = {
+    "sector": _("Sector"),
+    "stakeholder_group": _("Stakeholder group"),
+    "organisation": _("Organisation"),
+    "organisation_type": _("Type of organisation"),
+    "gender": _("Gender"),
+    "age_range": _("Age range"),
+    "country": _("Country"),
+    "region": _("Region"),
+    "languages": _("Working languages"),
+    "met_before": _("Sat together in an earlier dialogue"),
+}
+
+
+class ComposeForm(forms.Form):
+    table_count = forms.IntegerField(label=_("Number of tables"), required=False, min_value=1, max_value=200)
+    table_size = forms.IntegerField(
+        label=_("Or people per table"),
+        required=False,
+        min_value=2,
+        max_value=100,
+        help_text=_("Used when the number of tables is empty."),
+    )
+    organisations_apart = forms.BooleanField(
+        label=_("No two people of one organisation at a table"), required=False, initial=True
+    )
+    seed = forms.IntegerField(
+        label=_("Variant"),
+        required=False,
+        min_value=0,
+        initial=0,
+        help_text=_("Another number gives another, equally diverse, seating."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, default in DEFAULT_WEIGHTS.items():
+            self.fields[f"w_{name}"] = forms.FloatField(
+                label=WEIGHT_LABELS[name], min_value=0, max_value=10, initial=default, required=False
+            )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("table_count") and not data.get("table_size"):
+            raise forms.ValidationError(_("Give the number of tables or the size of a table."))
+        return data
+
+    def weights(self) -> dict:
+        return {
+            name: self.cleaned_data[f"w_{name}"]
+            for name in DEFAULT_WEIGHTS
+            if self.cleaned_data.get(f"w_{name}") is not None
+        }
+
+
+class MoveForm(forms.Form):
+    user_id = forms.IntegerField(widget=forms.HiddenInput)
+    table = forms.IntegerField(label=_("Move to table"), min_value=1)

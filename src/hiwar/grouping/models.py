@@ -1,0 +1,70 @@
+"""The tables of one dialogue: a composition (draft, then published), its tables and who sits where."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from hiwar.core.models import TimeStampedModel
+
+
+class Composition(TimeStampedModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    event = models.OneToOneField("events.Event", on_delete=models.CASCADE, related_name="composition")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    table_count = models.PositiveIntegerField(_("number of tables"))
+    weights = models.JSONField(_("weights"), default=dict)
+    organisations_apart = models.BooleanField(_("no two people of one organisation at a table"), default=True)
+    seed = models.PositiveIntegerField(default=0)
+    score = models.FloatField(_("diversity score"), default=0.0)
+    random_score = models.FloatField(_("score of a random seating"), default=0.0)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("composition of tables")
+        verbose_name_plural = _("compositions of tables")
+
+    def __str__(self):
+        return str(self.event)
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+class Table(models.Model):
+    composition = models.ForeignKey(Composition, on_delete=models.CASCADE, related_name="tables")
+    number = models.PositiveIntegerField(_("table"))
+    locked = models.BooleanField(
+        _("locked"), default=False, help_text=_("Kept as it is when the rest is recomposed.")
+    )
+    score = models.FloatField(_("diversity score"), default=0.0)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [models.UniqueConstraint("composition", "number", name="grouping_table_number_unique")]
+        verbose_name = _("table")
+        verbose_name_plural = _("tables")
+
+    def __str__(self):
+        return f"{self.number}"
+
+
+class TableSeat(models.Model):
+    """One person at one table; the composition's people are its event's confirmed registrants."""
+
+    table = models.ForeignKey(Table, on_delete=models.CASCADE, related_name="seats")
+    composition = models.ForeignKey(Composition, on_delete=models.CASCADE, related_name="seats")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="table_seats")
+    is_facilitator = models.BooleanField(_("facilitator"), default=False)
+
+    class Meta:
+        ordering = ["-is_facilitator", "user__name"]
+        constraints = [models.UniqueConstraint("composition", "user", name="grouping_one_seat_per_person")]
+        verbose_name = _("seat at a table")
+        verbose_name_plural = _("seats at tables")
+
+    def __str__(self):
+        return f"{self.user} @ {self.table}"

@@ -1,0 +1,275 @@
+"""Compose, adjust and publish the tables of a dialogue from its confirmed registrants (C7).
+
+The solver is pure; this module turns registrations into the solver's people and rules, and its
+answer into tables. Locked tables keep their people when the rest is recomposed (late registrations,
+no-shows); people who shared a table in an earlier dialogue of the same space are kept apart.
+"""
+
+import math
+
+import numpy as np
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hiwar.core.audit import audit
+from hiwar.events.models import Event, Registration
+from hiwar.grouping.distances import DEFAULT_WEIGHTS, distance_matrix, same_organisation_pairs
+from hiwar.grouping.models import Composition, Table, TableSeat
+from hiwar.grouping.offline import random_baseline
+from hiwar.grouping.solver import InfeasibleError, Problem, objective_of, solve
+from hiwar.spaces.models import Membership, Role
+
+WEIGHT_NAMES = tuple(DEFAULT_WEIGHTS)
+
+
+def participants(event: Event) -> list[Registration]:
+    return list(
+        event.registrations.filter(status=Registration.Status.CONFIRMED)
+        .select_related("user__profile__organisation")
+        .order_by("user__name", "user_id")
+    )
+
+
+def attributes(registration: Registration) -> dict:
+    """What grouping weighs, from the registration answers first and the profile second."""
+    profile = getattr(registration.user, "profile", None)
+    organisation = profile.organisation if profile else None
+    languages = list(profile.working_languages or []) if profile else []
+    if registration.working_language and registration.working_language not in languages:
+        languages.insert(0, registration.working_language)
+    return {
+        "organisation": registration.organisation or (organisation.name if organisation else ""),
+        "organisation_type": organisation.type if organisation else "",
+        "sector": registration.sector or (profile.sector if profile else ""),
+        "stakeholder_group": registration.stakeholder_group or (profile.stakeholder_group if profile else ""),
+        "gender": profile.gender if profile else "",
+        "age_range": profile.age_range if profile else "",
+        "country": str(profile.country) if profile and profile.country else "",
+        "region": profile.region if profile else "",
+        "languages": languages,
+    }
+
+
+def _met_before(event: Event, user_ids: list[int]) -> list[tuple[int, int]]:
+    """Pairs (as indices into user_ids) who sat at one table in an earlier published dialogue of the space."""
+    index = {uid: i for i, uid in enumerate(user_ids)}
+    seats = TableSeat.objects.filter(
+        composition__event__space=event.space,
+        composition__status=Composition.Status.PUBLISHED,
+        user_id__in=user_ids,
+    ).exclude(composition__event=event)
+    tables: dict[int, list[int]] = {}
+    for table_id, user_id in seats.values_list("table_id", "user_id"):
+        tables.setdefault(table_id, []).append(index[user_id])
+    pairs = {
+        (min(a, b), max(a, b)) for members in tables.values() for a in members for b in members if a != b
+    }
+    return sorted(pairs)
+
+
+def _facilitators(event: Event, user_ids: list[int]) -> list[int]:
+    return list(
+        Membership.objects.filter(space=event.space, role=Role.FACILITATOR, user_id__in=user_ids)
+        .order_by("user__name")
+        .values_list("user_id", flat=True)
+    )
+
+
+def clean_weights(weights: dict | None) -> dict:
+    cleaned = dict(DEFAULT_WEIGHTS)
+    for name, value in (weights or {}).items():
+        if name in WEIGHT_NAMES:
+            value = float(value)
+            if not 0 <= value <= 10:
+                raise ValidationError({name: _("A weight is a number from 0 to 10.")})
+            cleaned[name] = value
+    return cleaned
+
+
+@transaction.atomic
+def compose(
+    *,
+    event: Event,
+    actor,
+    table_count: int | None = None,
+    table_size: int | None = None,
+    weights: dict | None = None,
+    organisations_apart: bool = True,
+    seed: int = 0,
+    time_limit: float | None = None,
+) -> Composition:
+    """(Re)compose the tables; locked tables keep their people, everyone else is placed anew."""
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    registrations = participants(event)
+    n = len(registrations)
+    if n < 2:
+        raise ValidationError(_("At least two confirmed participants are needed to compose tables."))
+    if table_count is None and table_size:
+        table_count = math.ceil(n / table_size)
+    if not table_count or table_count < 1:
+        raise ValidationError({"table_count": _("Give the number of tables or the size of a table.")})
+    if table_count > n:
+        raise ValidationError(
+            {
+                "table_count": _("%(tables)s tables for %(people)s people: fewer tables, please.")
+                % {"tables": table_count, "people": n}
+            }
+        )
+    weights = clean_weights(weights)
+    composition = Composition.objects.filter(event=event).first()
+    locked: dict[int, list[int]] = {}  # table number -> user ids kept
+    locked_facilitators: dict[int, int] = {}
+    if composition is not None:
+        for table in composition.tables.filter(locked=True).prefetch_related("seats"):
+            if table.number <= table_count:
+                locked[table.number] = [s.user_id for s in table.seats.all()]
+                for seat in table.seats.all():
+                    if seat.is_facilitator:
+                        locked_facilitators[table.number] = seat.user_id
+    user_ids = [r.user_id for r in registrations]
+    position = {uid: i for i, uid in enumerate(user_ids)}
+    people = [attributes(r) for r in registrations]
+
+    fixed: dict[int, int] = {}
+    for number, members in locked.items():
+        for uid in members:
+            if uid in position:  # a locked person who cancelled is simply gone
+                fixed[position[uid]] = number - 1
+    free_tables = [t for t in range(table_count) if t + 1 not in locked]
+    facilitators = [uid for uid in _facilitators(event, user_ids) if position[uid] not in fixed]
+    facilitator_of: dict[int, int] = {t - 1: uid for t, uid in locked_facilitators.items() if uid in position}
+    for table, uid in zip(free_tables, facilitators, strict=False):
+        fixed[position[uid]] = table
+        facilitator_of[table] = uid
+
+    locked_sizes = {
+        number - 1: sum(1 for uid in members if uid in position) for number, members in locked.items()
+    }
+    remaining = n - sum(locked_sizes.values())
+    lower = np.zeros(table_count, dtype=np.int64)
+    upper = np.zeros(table_count, dtype=np.int64)
+    if free_tables:
+        base, extra = divmod(remaining, len(free_tables))
+        lower[free_tables] = base
+        upper[free_tables] = base + (1 if extra else 0)
+    for table, size in locked_sizes.items():
+        lower[table] = upper[table] = size
+    distances = distance_matrix(people, weights, _met_before(event, user_ids))
+    apart = same_organisation_pairs(people) if organisations_apart else []
+    # A locked table stays as the convenor left it, even with two people of one organisation.
+    apart = [(i, j) for i, j in apart if not (i in fixed and j in fixed and fixed[i] == fixed[j])]
+    problem = Problem(distances=distances, lower=lower, upper=upper, fixed=fixed, cannot_link=apart)
+    try:
+        solution = solve(problem, time_limit=time_limit or settings.HIWAR_GROUPING_TIME_LIMIT, seed=seed)
+    except InfeasibleError as error:
+        if organisations_apart:
+            raise ValidationError(
+                _(
+                    "The tables cannot keep every organisation apart: allow two people of one organisation at a table, or add tables."
+                )
+            ) from error
+        raise ValidationError(str(error)) from error
+
+    if composition is None:
+        composition = Composition(event=event)
+    composition.table_count = table_count
+    composition.weights = weights
+    composition.organisations_apart = organisations_apart
+    composition.seed = seed
+    composition.status = Composition.Status.DRAFT
+    composition.published_at = None
+    composition.save()
+    kept_locks = set(locked)
+    composition.tables.all().delete()
+    tables = Table.objects.bulk_create(
+        Table(
+            composition=composition,
+            number=t + 1,
+            locked=(t + 1) in kept_locks,
+            score=float(solution.group_scores[t]),
+        )
+        for t in range(table_count)
+    )
+    TableSeat.objects.bulk_create(
+        TableSeat(
+            table=tables[int(solution.assignment[i])],
+            composition=composition,
+            user_id=uid,
+            is_facilitator=facilitator_of.get(int(solution.assignment[i])) == uid,
+        )
+        for i, uid in enumerate(user_ids)
+    )
+    sizes = np.bincount(solution.assignment, minlength=table_count)
+    composition.score = solution.objective
+    composition.random_score = random_baseline(distances, sizes, seed)
+    composition.save(update_fields=["score", "random_score", "updated_at"])
+    audit(
+        actor=actor,
+        action="tables.compose",
+        space=event.space,
+        target=str(event),
+        tables=table_count,
+        people=n,
+    )
+    return composition
+
+
+def _rescore(composition: Composition) -> None:
+    """Scores after a manual change, from the same weights and people as the composition."""
+    registrations = participants(composition.event)
+    user_ids = [r.user_id for r in registrations]
+    people = [attributes(r) for r in registrations]
+    distances = distance_matrix(people, composition.weights, _met_before(composition.event, user_ids))
+    table_of = dict(composition.seats.values_list("user_id", "table__number"))
+    assignment = np.array([table_of.get(uid, 0) - 1 for uid in user_ids])
+    seated = assignment >= 0
+    total, scores = objective_of(
+        distances[np.ix_(seated, seated)], assignment[seated], composition.table_count
+    )
+    composition.score = total
+    composition.save(update_fields=["score", "updated_at"])
+    for table in composition.tables.all():
+        table.score = float(scores[table.number - 1])
+        table.save(update_fields=["score"])
+
+
+@transaction.atomic
+def move(*, composition: Composition, user_id: int, table_number: int, actor) -> TableSeat:
+    seat = TableSeat.objects.select_related("table").filter(composition=composition, user_id=user_id).first()
+    target = composition.tables.filter(number=table_number).first()
+    if seat is None or target is None:
+        raise ValidationError(_("Choose a person and a table of this composition."))
+    if seat.table.locked or target.locked:
+        raise ValidationError(_("Unlock the table first: a locked table keeps its people."))
+    if seat.is_facilitator:
+        raise ValidationError(_("A facilitator stays with their table; move the participants instead."))
+    seat.table = target
+    seat.save(update_fields=["table"])
+    _rescore(composition)
+    audit(
+        actor=actor,
+        action="tables.move",
+        space=composition.event.space,
+        target=str(seat.user),
+        table=table_number,
+    )
+    return seat
+
+
+@transaction.atomic
+def set_locked(*, table: Table, locked: bool, actor) -> Table:
+    table.locked = locked
+    table.save(update_fields=["locked"])
+    return table
+
+
+@transaction.atomic
+def publish(*, composition: Composition, actor) -> Composition:
+    composition.status = Composition.Status.PUBLISHED
+    composition.published_at = timezone.now()
+    composition.save(update_fields=["status", "published_at", "updated_at"])
+    audit(actor=actor, action="tables.publish", space=composition.event.space, target=str(composition.event))
+    return composition

@@ -1,0 +1,16 @@
+"""The event page's "your table" panel, kept in the grouping app so events need not know about tables."""
+
+from django import template
+
+from hiwar.grouping.models import Composition
+from hiwar.grouping.selectors import my_table
+
+register = template.Library()
+
+
+@register.inclusion_tag("grouping/_my_table.html", takes_context=True)
+def my_table_panel(context, event):
+    user = context["request"].user
+    composition = Composition.objects.filter(event=event).first()
+    seat, table_list = my_table(composition, user)
+    return {"seat": seat, "table_list": table_list, "event": event}

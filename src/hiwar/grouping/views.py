@@ -1,0 +1,131 @@
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hiwar.core.forms import add_validation_error
+from hiwar.events.selectors import event_for_user
+from hiwar.grouping import selectors, services
+from hiwar.grouping.forms import ComposeForm, MoveForm
+from hiwar.grouping.models import Composition, Table
+
+
+def _managed_event(request, slug, event_id):
+    event = event_for_user(request.user, slug, event_id)
+    if not request.user.has_perm("events.manage_event", event):
+        raise PermissionDenied
+    return event
+
+
+@login_required
+def tables_view(request, slug, event_id):
+    event = _managed_event(request, slug, event_id)
+    composition = Composition.objects.filter(event=event).first()
+    initial = {"organisations_apart": True, "seed": 0}
+    if composition:
+        initial.update(
+            table_count=composition.table_count,
+            organisations_apart=composition.organisations_apart,
+            seed=composition.seed,
+            **{f"w_{k}": v for k, v in composition.weights.items()},
+        )
+    form = ComposeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.compose(
+                event=event,
+                actor=request.user,
+                table_count=data.get("table_count"),
+                table_size=data.get("table_size"),
+                weights=form.weights(),
+                organisations_apart=data.get("organisations_apart", False),
+                seed=data.get("seed") or 0,
+            )
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, _("The tables are composed. Check them, adjust, then publish."))
+            return redirect("grouping:tables", slug=slug, event_id=event.pk)
+    tables, unseated = selectors.tables_overview(composition) if composition else ([], [])
+    return render(
+        request,
+        "grouping/tables.html",
+        {
+            "space": event.space,
+            "event": event,
+            "form": form,
+            "composition": composition,
+            "tables": tables,
+            "unseated": unseated,
+            "move_form": MoveForm(),
+            "gain": (100 * (composition.score / composition.random_score - 1))
+            if composition and composition.random_score
+            else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def move_view(request, slug, event_id):
+    event = _managed_event(request, slug, event_id)
+    composition = get_object_or_404(Composition, event=event)
+    form = MoveForm(request.POST)
+    if form.is_valid():
+        try:
+            services.move(
+                composition=composition,
+                user_id=form.cleaned_data["user_id"],
+                table_number=form.cleaned_data["table"],
+                actor=request.user,
+            )
+            messages.success(request, _("Moved; the scores are updated."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    else:
+        messages.error(request, _("Choose a person and a table of this composition."))
+    return redirect("grouping:tables", slug=slug, event_id=event.pk)
+
+
+@login_required
+@require_POST
+def lock_view(request, slug, event_id, number):
+    event = _managed_event(request, slug, event_id)
+    table = get_object_or_404(Table, composition__event=event, number=number)
+    services.set_locked(table=table, locked=request.POST.get("locked") == "1", actor=request.user)
+    return redirect("grouping:tables", slug=slug, event_id=event.pk)
+
+
+@login_required
+@require_POST
+def publish_view(request, slug, event_id):
+    event = _managed_event(request, slug, event_id)
+    composition = get_object_or_404(Composition, event=event)
+    services.publish(composition=composition, actor=request.user)
+    messages.success(
+        request, _("Published: each participant now sees their table, each facilitator their list.")
+    )
+    return redirect("grouping:tables", slug=slug, event_id=event.pk)
+
+
+@login_required
+def export_csv_view(request, slug, event_id):
+    event = _managed_event(request, slug, event_id)
+    composition = get_object_or_404(Composition, event=event)
+    tables, _unseated = selectors.tables_overview(composition)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="tables-event-{event.pk}.csv"'
+    response.write("\ufeff")  # so that spreadsheet programs read the Arabic names as UTF-8
+    writer = csv.writer(response)
+    writer.writerow([_("Table"), _("Name"), _("Role"), _("E-mail address")])
+    for view in tables:
+        for seat in view.seats:
+            role = _("Facilitator") if seat.is_facilitator else _("Participant")
+            writer.writerow([view.table.number, seat.user.name, role, seat.user.email])
+    return response
