@@ -174,3 +174,28 @@ def test_csv_export_lists_every_seat(client, dialogue):
     response = client.get(reverse("grouping:csv", args=[event.space.slug, event.pk]))
     lines = response.content.decode("utf-8-sig").strip().splitlines()
     assert len(lines) == 1 + 21
+
+
+def test_printable_lists_are_a_pdf_page_per_table_with_arabic_names(client, dialogue):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    event, convenor, people, _facilitators = dialogue
+    people[0].name = "ليلى حدّاد"
+    people[0].save()
+    composition = services.compose(event=event, actor=convenor, table_count=3)
+    client.force_login(convenor)
+    response = client.get(f"/ar/spaces/{event.space.slug}/events/{event.pk}/tables/tables.pdf")
+    assert response["Content-Type"] == "application/pdf"
+    reader = PdfReader(BytesIO(response.content))
+    assert len(reader.pages) == composition.tables.count()
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert "الطاولة" in text  # "Table" in Arabic, shaped and mapped back to its letters
+    assert "ليلى" in text
+    fonts = {
+        str(font.get_object()["/BaseFont"])
+        for page in reader.pages
+        for font in page["/Resources"]["/Font"].values()
+    }
+    assert any("Arabic" in name for name in fonts), fonts  # an Arabic font is embedded, not a fallback box

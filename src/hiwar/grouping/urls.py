@@ -12,4 +12,5 @@ urlpatterns = [
     path(E + "<int:number>/lock/", views.lock_view, name="lock"),
     path(E + "publish/", views.publish_view, name="publish"),
     path(E + "tables.csv", views.export_csv_view, name="csv"),
+    path(E + "tables.pdf", views.export_pdf_view, name="pdf"),
 ]

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -112,6 +113,17 @@ def publish_view(request, slug, event_id):
         request, _("Published: each participant now sees their table, each facilitator their list.")
     )
     return redirect("grouping:tables", slug=slug, event_id=event.pk)
+
+
+@login_required
+def export_pdf_view(request, slug, event_id):
+    from hiwar.grouping.pdf import tables_pdf
+
+    event = _managed_event(request, slug, event_id)
+    composition = get_object_or_404(Composition, event=event)
+    response = HttpResponse(tables_pdf(composition, get_language()), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="tables-event-{event.pk}.pdf"'
+    return response
 
 
 @login_required
