@@ -199,3 +199,38 @@ def test_printable_lists_are_a_pdf_page_per_table_with_arabic_names(client, dial
         for font in page["/Resources"]["/Font"].values()
     }
     assert any("Arabic" in name for name in fonts), fonts  # an Arabic font is embedded, not a fallback box
+
+
+def test_a_person_and_their_interpreter_sit_together_after_recomposing(client, dialogue):
+    event, convenor, people, _facilitators = dialogue
+    composition = services.compose(event=event, actor=convenor, table_count=3)
+    seats = table_of(composition)
+    a, b = next((p, q) for p in people for q in people if seats[p.pk] != seats[q.pk])
+    client.force_login(convenor)
+    url = reverse("grouping:together", args=[event.space.slug, event.pk])
+    client.post(url, {"first": a.pk, "second": b.pk})
+    assert Composition.objects.get().keep_together == [sorted([a.pk, b.pk])]
+    composition = services.compose(event=event, actor=convenor, table_count=3, organisations_apart=False)
+    seats = table_of(composition)
+    assert seats[a.pk] == seats[b.pk]
+    client.post(url, {"release": f"{min(a.pk, b.pk)}-{max(a.pk, b.pk)}"})
+    assert Composition.objects.get().keep_together == []
+    with pytest.raises(ValidationError):
+        services.keep_together(composition=composition, first_id=a.pk, second_id=a.pk, actor=convenor)
+
+
+def test_shared_language_rule_gives_every_table_a_common_language(dialogue):
+    from hiwar.grouping.selectors import tables_overview
+
+    event, convenor, people, facilitators = dialogue
+    for i, person in enumerate([*people, *facilitators]):
+        person.profile.working_languages = [["ar"], ["ar", "en"], ["en", "fr"]][i % 3]
+        person.profile.save()
+    composition = services.compose(
+        event=event, actor=convenor, table_count=3, shared_language=True, organisations_apart=False
+    )
+    tables, _unseated = tables_overview(composition)
+    assert all(view.languages for view in tables)
+    without = services.compose(event=event, actor=convenor, table_count=3, organisations_apart=False, seed=3)
+    tables, _unseated = tables_overview(without)
+    assert not all(view.languages for view in tables)  # the diverse seating mixes ar-only and en/fr speakers

@@ -105,6 +105,29 @@ def same_organisation_pairs(people: Sequence[dict]) -> list[tuple[int, int]]:
     ]
 
 
+def no_common_language_pairs(people: Sequence[dict]) -> list[tuple[int, int]]:
+    """Pairs who share no working language: apart, so that each table can talk without interpretation.
+
+    Sharing a language two by two is what every table with one common language needs; the tables
+    page still checks each table for a language common to all. People with no language given are
+    left free.
+    """
+    languages = [frozenset(p.get("languages") or ()) for p in people]
+    return [
+        (i, j)
+        for i in range(len(people))
+        for j in range(i + 1, len(people))
+        if languages[i] and languages[j] and not languages[i] & languages[j]
+    ]
+
+
+def common_languages(people: Sequence[dict], members: Iterable[int]) -> set[str]:
+    """The working languages everyone at a table speaks (people with none given are ignored)."""
+    sets = [frozenset(people[i].get("languages") or ()) for i in members]
+    sets = [s for s in sets if s]
+    return set.intersection(*map(set, sets)) if sets else set()
+
+
 def table_make_up(people: Sequence[dict], members: Iterable[int], attribute: str) -> dict[str, int]:
     """How many people of each value of `attribute` sit at one table (for the convenor's overview)."""
     counts: dict[str, int] = {}

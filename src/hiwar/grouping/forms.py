@@ -29,6 +29,11 @@ class ComposeForm(forms.Form):
     organisations_apart = forms.BooleanField(
         label=_("No two people of one organisation at a table"), required=False, initial=True
     )
+    shared_language = forms.BooleanField(
+        label=_("Every table shares a working language"),
+        required=False,
+        help_text=_("Not needed when the event offers interpretation."),
+    )
     seed = forms.IntegerField(
         label=_("Variant"),
         required=False,
@@ -61,3 +66,14 @@ class ComposeForm(forms.Form):
 class MoveForm(forms.Form):
     user_id = forms.IntegerField(widget=forms.HiddenInput)
     table = forms.IntegerField(label=_("Move to table"), min_value=1)
+
+
+class KeepTogetherForm(forms.Form):
+    first = forms.TypedChoiceField(label=_("Keep"), coerce=int)
+    second = forms.TypedChoiceField(label=_("with"), coerce=int)
+
+    def __init__(self, *args, people=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(user.pk, user.name) for user in people]
+        self.fields["first"].choices = choices
+        self.fields["second"].choices = choices

@@ -17,6 +17,9 @@ class Composition(TimeStampedModel):
     table_count = models.PositiveIntegerField(_("number of tables"))
     weights = models.JSONField(_("weights"), default=dict)
     organisations_apart = models.BooleanField(_("no two people of one organisation at a table"), default=True)
+    shared_language = models.BooleanField(_("every table shares a working language"), default=False)
+    # Pairs of user ids who sit at one table: a person and their interpreter or assistant.
+    keep_together = models.JSONField(_("kept together"), default=list, blank=True)
     seed = models.PositiveIntegerField(default=0)
     score = models.FloatField(_("diversity score"), default=0.0)
     random_score = models.FloatField(_("score of a random seating"), default=0.0)

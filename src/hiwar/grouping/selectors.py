@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from hiwar.accounts.choices import Gender, Region, Sector, StakeholderGroup
+from hiwar.grouping.distances import common_languages
 from hiwar.grouping.models import Composition, Table, TableSeat
 from hiwar.grouping.services import attributes, participants
 
@@ -21,6 +22,7 @@ class TableView:
     seats: list[TableSeat]
     facilitator: TableSeat | None
     make_up: dict[str, dict[str, int]]  # attribute -> value -> count
+    languages: list[str]  # working languages everyone at the table speaks
 
 
 def tables_overview(composition: Composition) -> tuple[list[TableView], list]:
@@ -34,15 +36,18 @@ def tables_overview(composition: Composition) -> tuple[list[TableView], list]:
     for table in composition.tables.all():
         members = by_table.get(table.pk, [])
         make_up: dict[str, dict[str, int]] = {name: {} for name in MAKE_UP}
+        spoken = []
         for seat in members:
             registration = registrations.get(seat.user_id)
             person = attributes(registration) if registration else {}
+            spoken.append(person)
             for name in MAKE_UP:
                 value = person.get(name) or ""
                 label = str(LABELS[name].get(value, value))
                 make_up[name][label] = make_up[name].get(label, 0) + 1
         facilitator = next((s for s in members if s.is_facilitator), None)
-        views.append(TableView(table, members, facilitator, make_up))
+        common = sorted(common_languages(spoken, range(len(spoken))))
+        views.append(TableView(table, members, facilitator, make_up, common))
     seated = {seat.user_id for seat in seats}
     unseated = [r for uid, r in registrations.items() if uid not in seated]
     return views, unseated

@@ -16,7 +16,12 @@ from django.utils.translation import gettext as _
 
 from hiwar.core.audit import audit
 from hiwar.events.models import Event, Registration
-from hiwar.grouping.distances import DEFAULT_WEIGHTS, distance_matrix, same_organisation_pairs
+from hiwar.grouping.distances import (
+    DEFAULT_WEIGHTS,
+    distance_matrix,
+    no_common_language_pairs,
+    same_organisation_pairs,
+)
 from hiwar.grouping.models import Composition, Table, TableSeat
 from hiwar.grouping.offline import random_baseline
 from hiwar.grouping.solver import InfeasibleError, Problem, objective_of, solve
@@ -98,6 +103,7 @@ def compose(
     table_size: int | None = None,
     weights: dict | None = None,
     organisations_apart: bool = True,
+    shared_language: bool = False,
     seed: int = 0,
     time_limit: float | None = None,
 ) -> Composition:
@@ -158,10 +164,24 @@ def compose(
     for table, size in locked_sizes.items():
         lower[table] = upper[table] = size
     distances = distance_matrix(people, weights, _met_before(event, user_ids))
+    together = [
+        (position[a], position[b])
+        for a, b in (composition.keep_together if composition else [])
+        if a in position and b in position
+    ]
     apart = same_organisation_pairs(people) if organisations_apart else []
-    # A locked table stays as the convenor left it, even with two people of one organisation.
-    apart = [(i, j) for i, j in apart if not (i in fixed and j in fixed and fixed[i] == fixed[j])]
-    problem = Problem(distances=distances, lower=lower, upper=upper, fixed=fixed, cannot_link=apart)
+    if shared_language and not event.interpretation_languages:
+        apart += no_common_language_pairs(people)
+    # A locked table stays as the convenor left it; people kept together are never kept apart.
+    linked = {frozenset(pair) for pair in together}
+    apart = [
+        (i, j)
+        for i, j in apart
+        if not (i in fixed and j in fixed and fixed[i] == fixed[j]) and frozenset((i, j)) not in linked
+    ]
+    problem = Problem(
+        distances=distances, lower=lower, upper=upper, fixed=fixed, must_link=together, cannot_link=apart
+    )
     try:
         solution = solve(problem, time_limit=time_limit or settings.HIWAR_GROUPING_TIME_LIMIT, seed=seed)
     except InfeasibleError as error:
@@ -178,6 +198,7 @@ def compose(
     composition.table_count = table_count
     composition.weights = weights
     composition.organisations_apart = organisations_apart
+    composition.shared_language = shared_language
     composition.seed = seed
     composition.status = Composition.Status.DRAFT
     composition.published_at = None
@@ -257,6 +278,26 @@ def move(*, composition: Composition, user_id: int, table_number: int, actor) ->
         table=table_number,
     )
     return seat
+
+
+@transaction.atomic
+def keep_together(*, composition: Composition, first_id: int, second_id: int, actor) -> Composition:
+    """Seat two people at one table from the next composition on (a person and their interpreter)."""
+    seated = set(composition.seats.values_list("user_id", flat=True))
+    if first_id == second_id or first_id not in seated or second_id not in seated:
+        raise ValidationError(_("Choose two different people of this composition."))
+    pair = sorted((first_id, second_id))
+    if pair not in composition.keep_together:
+        composition.keep_together = [*composition.keep_together, pair]
+        composition.save(update_fields=["keep_together", "updated_at"])
+    return composition
+
+
+@transaction.atomic
+def release(*, composition: Composition, pair: list[int], actor) -> Composition:
+    composition.keep_together = [p for p in composition.keep_together if p != sorted(pair)]
+    composition.save(update_fields=["keep_together", "updated_at"])
+    return composition
 
 
 @transaction.atomic

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from hiwar.core.forms import add_validation_error
 from hiwar.events.selectors import event_for_user
 from hiwar.grouping import selectors, services
-from hiwar.grouping.forms import ComposeForm, MoveForm
+from hiwar.grouping.forms import ComposeForm, KeepTogetherForm, MoveForm
 from hiwar.grouping.models import Composition, Table
 
 
@@ -32,6 +32,7 @@ def tables_view(request, slug, event_id):
         initial.update(
             table_count=composition.table_count,
             organisations_apart=composition.organisations_apart,
+            shared_language=composition.shared_language,
             seed=composition.seed,
             **{f"w_{k}": v for k, v in composition.weights.items()},
         )
@@ -46,6 +47,7 @@ def tables_view(request, slug, event_id):
                 table_size=data.get("table_size"),
                 weights=form.weights(),
                 organisations_apart=data.get("organisations_apart", False),
+                shared_language=data.get("shared_language", False),
                 seed=data.get("seed") or 0,
             )
         except ValidationError as error:
@@ -65,11 +67,48 @@ def tables_view(request, slug, event_id):
             "tables": tables,
             "unseated": unseated,
             "move_form": MoveForm(),
+            "keep_form": KeepTogetherForm(people=[v.user for t in tables for v in t.seats])
+            if composition
+            else None,
+            "kept_pairs": _kept_pairs(composition),
             "gain": (100 * (composition.score / composition.random_score - 1))
             if composition and composition.random_score
             else None,
         },
     )
+
+
+def _kept_pairs(composition) -> list[tuple[list[int], str, str]]:
+    if composition is None or not composition.keep_together:
+        return []
+    names = dict(composition.seats.values_list("user_id", "user__name"))
+    return [(pair, names.get(pair[0], "?"), names.get(pair[1], "?")) for pair in composition.keep_together]
+
+
+@login_required
+@require_POST
+def keep_together_view(request, slug, event_id):
+    event = _managed_event(request, slug, event_id)
+    composition = get_object_or_404(Composition, event=event)
+    people = [seat.user for seat in composition.seats.select_related("user")]
+    form = KeepTogetherForm(request.POST, people=people)
+    if request.POST.get("release"):
+        first, _sep, second = request.POST["release"].partition("-")
+        services.release(composition=composition, pair=[int(first), int(second)], actor=request.user)
+    elif form.is_valid():
+        try:
+            services.keep_together(
+                composition=composition,
+                first_id=form.cleaned_data["first"],
+                second_id=form.cleaned_data["second"],
+                actor=request.user,
+            )
+            messages.success(request, _("They will sit together from the next composition on: recompose."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    else:
+        messages.error(request, _("Choose two different people of this composition."))
+    return redirect("grouping:tables", slug=slug, event_id=event.pk)
 
 
 @login_required
