@@ -252,3 +252,8 @@ LOGGING = {
 # Seconds the grouping solver may search while the convenor waits for the tables page; tests need
 # feasible, good tables, not the last fraction of a percent.
 HIWAR_GROUPING_TIME_LIMIT = float(os.environ.get("HIWAR_GROUPING_TIME_LIMIT") or (0.3 if TESTING else 2.0))
+# Larger lists are composed by the task worker, with a longer search and a progress display.
+HIWAR_GROUPING_INLINE_MAX = int(os.environ.get("HIWAR_GROUPING_INLINE_MAX") or 300)
+HIWAR_GROUPING_BACKGROUND_TIME_LIMIT = float(
+    os.environ.get("HIWAR_GROUPING_BACKGROUND_TIME_LIMIT") or (0.3 if TESTING else 20.0)
+)

@@ -234,3 +234,33 @@ def test_shared_language_rule_gives_every_table_a_common_language(dialogue):
     without = services.compose(event=event, actor=convenor, table_count=3, organisations_apart=False, seed=3)
     tables, _unseated = tables_overview(without)
     assert not all(view.languages for view in tables)  # the diverse seating mixes ar-only and en/fr speakers
+
+
+def test_large_lists_are_composed_in_the_background_with_progress(
+    client, dialogue, settings, django_capture_on_commit_callbacks
+):
+    from django.utils import timezone
+
+    event, convenor, _people, _facilitators = dialogue
+    settings.HIWAR_GROUPING_INLINE_MAX = 5  # this dialogue's 21 people count as "large"
+    client.force_login(convenor)
+    url = reverse("grouping:tables", args=[event.space.slug, event.pk])
+    Composition.objects.create(
+        event=event,
+        table_count=3,
+        job_state="running",
+        job_started_at=timezone.now(),
+        job_params={"time_limit": 10},
+    )
+    page = client.get(url).content.decode()
+    assert "<progress" in page and 'http-equiv="refresh"' in page
+    response = client.post(url, {"table_count": 3, "seed": 0})
+    assert response.status_code == 200  # one job at a time: the form says so, nothing is queued
+    assert Composition.objects.get().job_state == "running"
+
+    Composition.objects.update(job_state="")
+    with django_capture_on_commit_callbacks(execute=True):  # the immediate task backend runs it at commit
+        client.post(url, {"table_count": 3, "seed": 0})
+    composition = Composition.objects.get()
+    assert composition.job_state == "" and composition.seats.count() == 21
+    assert "<progress" not in client.get(url).content.decode()

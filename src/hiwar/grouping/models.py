@@ -24,6 +24,11 @@ class Composition(TimeStampedModel):
     score = models.FloatField(_("diversity score"), default=0.0)
     random_score = models.FloatField(_("score of a random seating"), default=0.0)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    # A long composition runs as a background task; the page shows its progress meanwhile.
+    job_state = models.CharField(max_length=10, blank=True)  # "", "queued", "running" or "failed"
+    job_params = models.JSONField(default=dict, blank=True)
+    job_started_at = models.DateTimeField(null=True, blank=True)
+    job_error = models.TextField(blank=True)
 
     class Meta:
         verbose_name = _("composition of tables")
@@ -35,6 +40,10 @@ class Composition(TimeStampedModel):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_busy(self) -> bool:
+        return self.job_state in ("queued", "running")
 
 
 class Table(models.Model):

@@ -238,6 +238,41 @@ def compose(
     return composition
 
 
+def request_composition(*, event: Event, actor, **params) -> tuple[Composition | None, bool]:
+    """Compose now when the list is small; otherwise queue a background task. Returns (composition, queued)."""
+    from hiwar.grouping.tasks import compose_tables
+
+    count = event.registrations.filter(status=Registration.Status.CONFIRMED).count()
+    if count <= settings.HIWAR_GROUPING_INLINE_MAX:
+        return compose(event=event, actor=actor, **params), False
+    with transaction.atomic():
+        composition, _created = Composition.objects.get_or_create(
+            event=event, defaults={"table_count": params.get("table_count") or 1}
+        )
+        if composition.is_busy:
+            raise ValidationError(_("The tables are being composed already; wait for the result."))
+        params["time_limit"] = settings.HIWAR_GROUPING_BACKGROUND_TIME_LIMIT
+        composition.job_state = "queued"
+        composition.job_params = params
+        composition.job_error = ""
+        composition.job_started_at = timezone.now()
+        composition.save(
+            update_fields=["job_state", "job_params", "job_error", "job_started_at", "updated_at"]
+        )
+        actor_id = actor.pk if actor else None
+        transaction.on_commit(lambda: compose_tables.enqueue(composition.pk, actor_id))
+    return composition, True
+
+
+def job_progress(composition: Composition) -> int:
+    """Percent of the background search's time budget used so far (the solver is anytime)."""
+    if not composition.is_busy or composition.job_started_at is None:
+        return 0
+    budget = composition.job_params.get("time_limit") or settings.HIWAR_GROUPING_BACKGROUND_TIME_LIMIT
+    elapsed = (timezone.now() - composition.job_started_at).total_seconds()
+    return max(0, min(99, int(100 * elapsed / budget)))
+
+
 def _rescore(composition: Composition) -> None:
     """Scores after a manual change, from the same weights and people as the composition."""
     registrations = participants(composition.event)

@@ -40,7 +40,7 @@ def tables_view(request, slug, event_id):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.compose(
+            _composition, queued = services.request_composition(
                 event=event,
                 actor=request.user,
                 table_count=data.get("table_count"),
@@ -53,7 +53,12 @@ def tables_view(request, slug, event_id):
         except ValidationError as error:
             add_validation_error(form, error)
         else:
-            messages.success(request, _("The tables are composed. Check them, adjust, then publish."))
+            if queued:
+                messages.info(
+                    request, _("Many participants: the tables are being composed in the background.")
+                )
+            else:
+                messages.success(request, _("The tables are composed. Check them, adjust, then publish."))
             return redirect("grouping:tables", slug=slug, event_id=event.pk)
     tables, unseated = selectors.tables_overview(composition) if composition else ([], [])
     return render(
@@ -71,6 +76,7 @@ def tables_view(request, slug, event_id):
             if composition
             else None,
             "kept_pairs": _kept_pairs(composition),
+            "progress": services.job_progress(composition) if composition else 0,
             "gain": (100 * (composition.score / composition.random_score - 1))
             if composition and composition.random_score
             else None,
