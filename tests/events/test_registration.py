@@ -156,3 +156,33 @@ def test_check_in_only_for_confirmed(space, make_event, user):
     assert services.check_in(registration=present, actor=user).checked_in_at is not None
     with pytest.raises(ValidationError):
         services.check_in(registration=waiting, actor=user)
+
+
+def test_reminder_goes_to_confirmed_participants_of_an_unchanged_event(space, make_event, mailoutbox, user):
+    from datetime import timedelta
+
+    from hiwar.events.precision import Precision, PrecisionDate
+    from hiwar.events.tasks import send_event_reminder
+
+    event = make_event(space, title={"ar": "حوار", "en": "Dialogue"})
+    person = UserFactory(preferred_language="en")
+    registration = register(event, person)
+    mailoutbox.clear()
+    assert send_event_reminder.call(registration.pk, event.start.isoformat()) is True
+    (mail,) = mailoutbox
+    assert mail.subject == "Reminder: Dialogue" and mail.attachments[0][0] == "invite.ics"
+
+    moved = event.start + timedelta(days=1)
+    services.event_update(
+        event=event,
+        actor=user,
+        when=PrecisionDate(Precision.EXACT),
+        start=moved,
+        end=moved + timedelta(hours=1),
+    )
+    assert (
+        send_event_reminder.call(registration.pk, event.start.isoformat()) is False
+    )  # the old time: skipped
+    services.registration_cancel(registration=registration, actor=person)
+    assert send_event_reminder.call(registration.pk, moved.isoformat()) is False
+    assert len(mailoutbox) == 1

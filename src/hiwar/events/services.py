@@ -16,6 +16,7 @@ from hiwar.core.audit import audit
 from hiwar.core.emails import queue_email
 from hiwar.core.translation import clean_translations, pick
 from hiwar.events import recurrence
+from hiwar.events.emails import calendar_attachment, registration_context
 from hiwar.events.models import (
     ActionItem,
     AgendaItem,
@@ -411,26 +412,14 @@ def check_in(*, registration: Registration, actor, attended: bool = True) -> Reg
 
 
 def _mail_registration(registration: Registration, template: str) -> None:
-    from hiwar.events.display import when_text
-    from hiwar.events.ics import event_calendar
-
     user, event = registration.user, registration.event
     attach_ics = template in ("events/email/confirmed", "events/email/promoted", "events/email/cancelled")
     queue_email(
         to=user.email,
         template=template,
-        context={
-            "user": user,
-            "event": event,
-            "event_title": pick(event.title, user.preferred_language),
-            "registration": registration,
-            "when": when_text(event, zone=user.timezone, language=user.preferred_language),
-            "link": settings.HIWAR_BASE_URL + reverse("events:detail", args=[event.space.slug, event.pk]),
-        },
+        context=registration_context(registration),
         language=user.preferred_language,
-        attachments=[("invite.ics", event_calendar(event, for_user=user).decode(), "text/calendar")]
-        if attach_ics and event.is_exact
-        else (),
+        attachments=[calendar_attachment(event, user)] if attach_ics and event.is_exact else (),
     )
 
 
