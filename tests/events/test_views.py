@@ -175,3 +175,36 @@ def test_leaving_a_closed_space_removes_its_events_from_my_feed(client, space_wi
     assert b"BEGIN:VEVENT" not in content
     client.force_login(member)
     assert "اجتماع مغلق" not in client.get("/ar/events/mine/").content.decode()
+
+
+def test_event_pages_keep_a_flat_query_count_as_they_grow(client, space_with_roles, make_event):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import UserFactory
+
+    space, people = space_with_roles("public")
+    event = make_event(space, actor=people["convenor"], interpretation_languages=["en", "fr"])
+    urls = [
+        event.get_absolute_url(),
+        reverse("events:attendance", args=[space.slug, event.pk]),
+        reverse("events:minutes", args=[space.slug, event.pk]),
+        reverse("events:timeline", args=[space.slug]),
+    ]
+    client.force_login(people["convenor"])
+
+    def grow_and_count(k):
+        for i in range(k):
+            services.register(event=event, user=UserFactory(), answers={"interpretation_language": "fr"})
+            services.agenda_item_save(
+                event=event, actor=None, kind="other", title={"en": f"Item {i}"}, duration_minutes=10
+            )
+            services.action_item_add(event=event, actor=None, title=f"Action {i}", owner=people["member"])
+        counts = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            counts.append(len(queries))
+        return counts
+
+    assert grow_and_count(2) == grow_and_count(40)
