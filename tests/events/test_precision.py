@@ -93,3 +93,15 @@ def test_every_day_lies_inside_its_coarser_dates(day, precision, part):
         coarse = PrecisionDate(Precision.MONTH, day.year, day.month)
     assert coarse.contains(PrecisionDate.of_day(day))
     assert PrecisionDate.from_dict(coarse.to_dict()) == coarse
+
+
+def test_dates_are_written_in_words_in_the_other_un_languages():
+    expected = {
+        "fr": ("semaine 3 de novembre 2024", "fin 2024"),
+        "es": ("semana 3 de noviembre de 2024", "finales de 2024"),
+        "ru": ("3-я неделя: Ноябрь 2024 г.", "конец 2024 г."),
+        "zh-hans": ("2024年11月第3周", "2024年底"),
+    }
+    for language, (week, late) in expected.items():
+        with translation.override(language):
+            assert (describe(WEEK_3_NOV), describe(LATE_2024)) == (week, late), language

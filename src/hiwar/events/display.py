@@ -12,7 +12,7 @@ from hiwar.events.precision import Part, Precision, PrecisionDate
 
 
 def _month(year: int, month: int) -> str:
-    return date_format(date(year, month, 1), "F Y")
+    return date_format(date(year, month, 1), "YEAR_MONTH_FORMAT")  # "noviembre de 2024", "ноябрь 2024 г."
 
 
 def describe(when: PrecisionDate) -> str:
