@@ -63,3 +63,9 @@ def test_security_headers(client, db):
     assert "default-src 'self'" in response["Content-Security-Policy"]
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_french_pages_are_in_french(client, db):
+    page = client.get("/fr/events/").content.decode()
+    assert '<html lang="fr" dir="ltr">' in page
+    assert "Événements" in page and "À venir" in page and "Se connecter" in page

@@ -185,13 +185,16 @@ def compose(
     try:
         solution = solve(problem, time_limit=time_limit or settings.HIWAR_GROUPING_TIME_LIMIT, seed=seed)
     except InfeasibleError as error:
-        if organisations_apart:
+        if organisations_apart or shared_language:
             raise ValidationError(
                 _(
-                    "The tables cannot keep every organisation apart: allow two people of one organisation at a table, or add tables."
+                    "The tables cannot meet every rule at once: allow two people of one organisation at a "
+                    "table, drop the shared-language rule, or change the number of tables."
                 )
             ) from error
-        raise ValidationError(str(error)) from error
+        raise ValidationError(
+            _("No seating meets the sizes, facilitators and people kept together.")
+        ) from error
 
     if composition is None:
         composition = Composition(event=event)
