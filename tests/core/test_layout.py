@@ -69,3 +69,9 @@ def test_french_pages_are_in_french(client, db):
     page = client.get("/fr/events/").content.decode()
     assert '<html lang="fr" dir="ltr">' in page
     assert "Événements" in page and "À venir" in page and "Se connecter" in page
+
+
+def test_spanish_pages_are_in_spanish(client, db):
+    page = client.get("/es/events/").content.decode()
+    assert '<html lang="es" dir="ltr">' in page
+    assert "Eventos" in page and "Próximos" in page and "Iniciar sesión" in page
