@@ -75,3 +75,10 @@ def test_spanish_pages_are_in_spanish(client, db):
     page = client.get("/es/events/").content.decode()
     assert '<html lang="es" dir="ltr">' in page
     assert "Eventos" in page and "Próximos" in page and "Iniciar sesión" in page
+
+
+def test_russian_and_chinese_pages_are_translated(client, db):
+    page = client.get("/ru/events/").content.decode()
+    assert '<html lang="ru" dir="ltr">' in page and "Мероприятия" in page and "Войти" in page
+    page = client.get("/zh-hans/events/").content.decode()
+    assert '<html lang="zh-hans" dir="ltr">' in page and "活动" in page and "登录" in page
