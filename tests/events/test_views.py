@@ -208,3 +208,13 @@ def test_event_pages_keep_a_flat_query_count_as_they_grow(client, space_with_rol
         return counts
 
     assert grow_and_count(2) == grow_and_count(40)
+
+
+def test_a_members_only_space_page_shows_no_events_to_outsiders(client, space_with_roles, make_event):
+    space, people = space_with_roles("members")
+    make_event(space, title={"ar": "اجتماع داخلي", "en": "Internal meeting"})
+    client.force_login(people["outsider"])
+    page = client.get(f"/en/spaces/{space.slug}/").content.decode()
+    assert page.count("Internal meeting") == 0
+    client.force_login(people["observer"])
+    assert "Internal meeting" in client.get(f"/en/spaces/{space.slug}/").content.decode()
