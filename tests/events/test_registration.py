@@ -186,3 +186,19 @@ def test_reminder_goes_to_confirmed_participants_of_an_unchanged_event(space, ma
     services.registration_cancel(registration=registration, actor=person)
     assert send_event_reminder.call(registration.pk, moved.isoformat()) is False
     assert len(mailoutbox) == 1
+
+
+def test_no_reminder_once_the_person_left_a_closed_space(make_space, make_event, mailoutbox):
+    from hiwar.events.tasks import send_event_reminder
+    from hiwar.spaces import services as space_services
+    from tests.factories import MembershipFactory
+
+    member = UserFactory()
+    space = make_space(visibility="closed")
+    MembershipFactory(space=space, user=member, role=Role.MEMBER)
+    event = make_event(space, title={"en": "Closed meeting"})
+    registration = register(event, member)
+    space_services.space_leave(space=space, user=member)
+    mailoutbox.clear()
+    assert send_event_reminder.call(registration.pk, event.start.isoformat()) is False
+    assert mailoutbox == []

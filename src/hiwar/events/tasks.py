@@ -18,6 +18,8 @@ def send_event_reminder(registration_id: int, expected_start: str) -> bool:
     if registration is None or registration.status != Registration.Status.CONFIRMED:
         return False
     event, user = registration.event, registration.user
+    if not user.has_perm("events.view_event", event):
+        return False  # they left the closed space since: its events reach them no more, by mail either
     if (
         event.status == EventStatus.CANCELLED
         or event.start is None
