@@ -188,7 +188,9 @@ def test_reminder_goes_to_confirmed_participants_of_an_unchanged_event(space, ma
     assert len(mailoutbox) == 1
 
 
-def test_no_reminder_once_the_person_left_a_closed_space(make_space, make_event, mailoutbox):
+def test_no_reminder_once_the_person_left_a_closed_space(
+    make_space, make_event, mailoutbox, django_capture_on_commit_callbacks
+):
     from hiwar.events.tasks import send_event_reminder
     from hiwar.spaces import services as space_services
     from tests.factories import MembershipFactory
@@ -201,4 +203,13 @@ def test_no_reminder_once_the_person_left_a_closed_space(make_space, make_event,
     space_services.space_leave(space=space, user=member)
     mailoutbox.clear()
     assert send_event_reminder.call(registration.pk, event.start.isoformat()) is False
-    assert mailoutbox == []
+    convenor = UserFactory()
+    MembershipFactory(space=space, user=convenor, role=Role.CONVENOR)
+    stayed = UserFactory()
+    MembershipFactory(space=space, user=stayed, role=Role.MEMBER)
+    register(event, stayed)
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.announcement_send(space=space, actor=convenor, subject="Room", body="B", event=event)
+        services.event_cancel(event=event, actor=convenor)
+    assert {m.to[0] for m in mailoutbox} == {stayed.email}  # the one who left hears nothing

@@ -186,9 +186,15 @@ def event_cancel(*, event: Event, actor) -> Event:
     event.status = EventStatus.CANCELLED
     event.save(update_fields=["status", "updated_at"])
     audit(actor=actor, action="event.cancel", space=event.space, target=str(event))
-    for registration in event.registrations.filter(status__in=Registration.ACTIVE).select_related("user"):
+    for registration in _registrations_to_mail(event):
         _mail_registration(registration, "events/email/cancelled")
     return event
+
+
+def _registrations_to_mail(event: Event) -> list[Registration]:
+    """Active registrants who may still see the event (someone who left a closed space gets no mail of it)."""
+    registrations = event.registrations.filter(status__in=Registration.ACTIVE).select_related("user")
+    return [r for r in registrations if r.user.has_perm("events.view_event", event)]
 
 
 # Recurring meetings -------------------------------------------------------------------------------------
@@ -578,9 +584,7 @@ def announcement_send(
         raise ValidationError(_("Write a subject and a message."))
     if event is not None:
         audience = Announcement.Audience.REGISTRANTS
-        recipients = [
-            r.user for r in event.registrations.filter(status__in=Registration.ACTIVE).select_related("user")
-        ]
+        recipients = [r.user for r in _registrations_to_mail(event)]
     else:
         audience = Announcement.Audience.MEMBERS
         recipients = [
