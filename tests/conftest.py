@@ -2,6 +2,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import translation
 
 from hiwar.events import services as event_services
 from hiwar.events.precision import Precision, PrecisionDate
@@ -14,6 +15,11 @@ ROLES = ["convenor", "secretariat", "co_lead", "facilitator", "member", "observe
 def _media_and_language(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Each test starts in the default language (Arabic): a request to /en/ in an earlier test
+    # leaves English active in the thread, which would change how later lazy messages read.
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
