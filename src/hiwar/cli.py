@@ -5,7 +5,6 @@ Commands only parse arguments and call Django management commands or services, a
 
 import argparse
 import os
-import subprocess
 import sys
 
 
@@ -24,32 +23,23 @@ def _manage(*args: str) -> None:
 
 def _serve(port: int, workers: int, host: str = "127.0.0.1", with_worker: bool = True) -> int:
     """gunicorn for the pages and API, and a background-task worker beside it (unless told not to)."""
+    from hiwar.core.supervisor import Supervisor
+
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="hiwar.settings")
-    worker = None
-    if with_worker:
-        worker = subprocess.Popen([sys.executable, "-m", "hiwar.cli", "worker"], env=env)  # noqa: S603
-    try:
-        return subprocess.call(  # noqa: S603
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "hiwar.wsgi:application",
-                "--bind",
-                f"{host}:{port}",
-                "--workers",
-                str(workers),
-                "--access-logfile",
-                "-",
-            ],
-            env=env,
-        )
-    except KeyboardInterrupt:
-        return 0
-    finally:
-        if worker is not None:
-            worker.terminate()
-            worker.wait(timeout=10)
+    gunicorn = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "hiwar.wsgi:application",
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        str(workers),
+        "--access-logfile",
+        "-",
+    ]
+    worker = [sys.executable, "-m", "hiwar.cli", "worker"] if with_worker else None
+    return Supervisor(main=gunicorn, helper=worker, env=env).run()
 
 
 def cmd_demo(args) -> int:
@@ -81,7 +71,9 @@ def cmd_serve(args) -> int:
 
 def cmd_worker(args) -> int:
     _setup_django()
-    _manage("db_worker", "--queue-name", "*", *(["--batch"] if args.once else []))
+    from hiwar.core.worker import run_worker
+
+    run_worker(once=args.once)
     return 0
 
 

@@ -134,7 +134,9 @@ else:
             "OPTIONS": {
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
                 "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
+                # Seconds a writer waits for the lock; writes are short (long work runs outside
+                # transactions), so this is ample, and the task worker outlasts a longer lock anyway.
+                "timeout": float(os.environ.get("HIWAR_SQLITE_TIMEOUT") or 30),
             },
         }
     }
@@ -257,3 +259,12 @@ HIWAR_GROUPING_INLINE_MAX = int(os.environ.get("HIWAR_GROUPING_INLINE_MAX") or 3
 HIWAR_GROUPING_BACKGROUND_TIME_LIMIT = float(
     os.environ.get("HIWAR_GROUPING_BACKGROUND_TIME_LIMIT") or (0.3 if TESTING else 20.0)
 )
+
+# E-mail delivery: a send that fails (mail server down, refused) is tried again with backoff.
+HIWAR_EMAIL_MAX_ATTEMPTS = int(os.environ.get("HIWAR_EMAIL_MAX_ATTEMPTS") or 5)
+HIWAR_EMAIL_RETRY_BASE_SECONDS = int(os.environ.get("HIWAR_EMAIL_RETRY_BASE_SECONDS") or 60)
+# Task workers beat every few seconds; a task whose worker has been silent this long is run again,
+# at most HIWAR_TASK_MAX_ATTEMPTS times in all.
+HIWAR_WORKER_BEAT_SECONDS = float(os.environ.get("HIWAR_WORKER_BEAT_SECONDS") or 5)
+HIWAR_WORKER_DEAD_AFTER = float(os.environ.get("HIWAR_WORKER_DEAD_AFTER") or 60)
+HIWAR_TASK_MAX_ATTEMPTS = int(os.environ.get("HIWAR_TASK_MAX_ATTEMPTS") or 3)

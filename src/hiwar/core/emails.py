@@ -1,12 +1,15 @@
-"""Render e-mails in the recipient's language and send them through a background task."""
+"""Render e-mails in the recipient's language, record them, and send them through a background task."""
 
+import uuid
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from hiwar.core.tasks import send_email
+from hiwar.core.models import EmailDelivery
+from hiwar.core.tasks import deliver_email
 
 
 def render_email(*, template: str, context: dict, language: str) -> tuple[str, str]:
@@ -16,6 +19,50 @@ def render_email(*, template: str, context: dict, language: str) -> tuple[str, s
     return subject, body
 
 
+def _message_id() -> str:
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip(" >") or "hiwar.localhost"
+    return f"<{uuid.uuid4().hex}@{domain}>"
+
+
+def record_email(
+    *,
+    to: str,
+    subject: str,
+    body: str,
+    attachments: Iterable[tuple[str, str, str]] = (),
+    space=None,
+    topic: str = "",
+    key: str | None = None,
+    send_now: bool = False,
+) -> EmailDelivery | None:
+    """Record one e-mail and queue its sending once the transaction commits (or, from a task that
+    is itself the background, send it at once with `send_now`).
+
+    With a `key`, a mail of that key is recorded once only: None comes back when it already was.
+    """
+    try:
+        with transaction.atomic():
+            delivery = EmailDelivery.objects.create(
+                message_id=_message_id(),
+                key=key,
+                to=to,
+                subject=subject[:255],
+                body=body,
+                attachments=[list(a) for a in attachments],
+                space=space,
+                topic=topic,
+            )
+    except IntegrityError:
+        if key and EmailDelivery.objects.filter(key=key).exists():
+            return None
+        raise
+    if send_now:
+        deliver_email.call(delivery.pk)
+    else:
+        transaction.on_commit(lambda: deliver_email.enqueue(delivery.pk))
+    return delivery
+
+
 def queue_email(
     *,
     to: str,
@@ -23,10 +70,9 @@ def queue_email(
     context: dict,
     language: str = "ar",
     attachments: Iterable[tuple[str, str, str]] = (),
-) -> None:
+    space=None,
+    topic: str = "",
+) -> EmailDelivery | None:
     """`template` names `<template>_subject.txt` and `<template>_body.txt`; sent once the transaction commits."""
     subject, body = render_email(template=template, context=context, language=language)
-    files = [list(a) for a in attachments]
-    transaction.on_commit(
-        lambda: send_email.enqueue(to=[to], subject=subject, body=body, attachments=files or None)
-    )
+    return record_email(to=to, subject=subject, body=body, attachments=attachments, space=space, topic=topic)

@@ -37,6 +37,19 @@ ACTION_LABELS = {
     "tables.compose": _("Tables composed"),
     "tables.move": _("Person moved to another table"),
     "tables.publish": _("Tables published"),
+    "tables.lock": _("Table locked"),
+    "tables.unlock": _("Table unlocked"),
+    "tables.keep_together": _("Two people kept at one table"),
+    "tables.release": _("Two people no longer kept together"),
+    "registration.approve": _("Registration approved"),
+    "registration.decline": _("Registration declined"),
+    "registration.by_organiser": _("Person registered by an organiser"),
+    "registration.cancel_for": _("Registration cancelled by an organiser"),
+    "registration.check_in": _("Attendance recorded"),
+    "registration.reconcile": _("Seats reconciled"),
+    "agenda.delete": _("Agenda item removed"),
+    "event.admin_change": _("Event changed in the administration"),
+    "email.retry": _("Failed e-mails queued again"),
 }
 
 
@@ -75,3 +88,69 @@ class AuditEntry(models.Model):
     @property
     def action_label(self) -> str:
         return str(ACTION_LABELS.get(self.action, self.action))
+
+
+class EmailDelivery(models.Model):
+    """One e-mail to one address, recorded before it is sent.
+
+    The row is written in the same transaction as the change that causes the mail, so a rolled-back
+    change sends nothing; the task that sends it marks the row first, so a retry after a crash knows
+    whether it may have gone already. Sending is at-least-once: a worker killed between the SMTP
+    answer and the mark sends that one message a second time, with the same Message-ID.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    message_id = models.CharField(max_length=200, unique=True)
+    # A stable name for mails that must go once only (a reminder for one start time); empty otherwise.
+    key = models.CharField(max_length=200, null=True, blank=True, unique=True)
+    to = models.CharField(_("to"), max_length=254)
+    subject = models.CharField(_("subject"), max_length=255)
+    body = models.TextField()
+    attachments = models.JSONField(default=list, blank=True)
+    space = models.ForeignKey(
+        "spaces.Space",
+        verbose_name=_("space"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="email_deliveries",
+    )
+    # What the mail is about, for the pages that report on it ("announcement:12").
+    topic = models.CharField(max_length=60, blank=True, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("queued"), auto_now_add=True, db_index=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("e-mail delivery")
+        verbose_name_plural = _("e-mail deliveries")
+
+    def __str__(self):
+        return f"{self.to}: {self.subject}"
+
+
+class WorkerBeat(models.Model):
+    """A task worker says it is alive; tasks of a worker that stopped beating are run again."""
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    pid = models.PositiveIntegerField()
+    host = models.CharField(max_length=255, blank=True)
+    started_at = models.DateTimeField()
+    last_seen = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("task worker")
+        verbose_name_plural = _("task workers")
+
+    def __str__(self):
+        return f"{self.host}:{self.pid}"

@@ -2,8 +2,7 @@ from datetime import datetime
 
 from django_tasks import task
 
-from hiwar.core.emails import render_email
-from hiwar.core.tasks import send_email
+from hiwar.core.emails import record_email, render_email
 
 
 @task()
@@ -31,7 +30,15 @@ def send_event_reminder(registration_id: int, expected_start: str) -> bool:
         context=registration_context(registration),
         language=user.preferred_language,
     )
-    send_email.call(
-        to=[user.email], subject=subject, body=body, attachments=[list(calendar_attachment(event, user))]
+    # Keyed by the start it announces: a reminder task run twice (a worker died) mails once.
+    delivery = record_email(
+        to=user.email,
+        subject=subject,
+        body=body,
+        attachments=[calendar_attachment(event, user)],
+        space=event.space,
+        topic=f"event:{event.pk}",
+        key=f"reminder:{registration.pk}:{event.start.isoformat()}",
+        send_now=True,
     )
-    return True
+    return delivery is not None

@@ -6,6 +6,7 @@ no-shows); people who shared a table in an earlier dialogue of the same space ar
 """
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 from django.conf import settings
@@ -28,6 +29,8 @@ from hiwar.grouping.solver import InfeasibleError, Problem, objective_of, solve
 from hiwar.spaces.models import Membership, Role
 
 WEIGHT_NAMES = tuple(DEFAULT_WEIGHTS)
+# How often a composition is computed again when its participants change while the solver runs.
+COMPOSE_ATTEMPTS = 3
 
 
 def participants(event: Event) -> list[Registration]:
@@ -94,21 +97,39 @@ def clean_weights(weights: dict | None) -> dict:
     return cleaned
 
 
-@transaction.atomic
-def compose(
-    *,
-    event: Event,
-    actor,
-    table_count: int | None = None,
-    table_size: int | None = None,
-    weights: dict | None = None,
-    organisations_apart: bool = True,
-    shared_language: bool = False,
-    seed: int = 0,
-    time_limit: float | None = None,
-) -> Composition:
-    """(Re)compose the tables; locked tables keep their people, everyone else is placed anew."""
-    event = Event.objects.select_for_update().get(pk=event.pk)
+@dataclass
+class _Plan:
+    """What a composition is computed from; `snapshot` is re-checked before the result is written."""
+
+    snapshot: tuple
+    user_ids: list[int]
+    problem: Problem
+    facilitator_of: dict[int, int]
+    locked_numbers: set[int]
+    distances: np.ndarray
+
+
+def _snapshot(event: Event) -> tuple:
+    """The inputs a composition depends on: who is confirmed, which tables are locked with whom, who is
+    kept together. A change to any of them while the solver ran makes its answer stale."""
+    confirmed = tuple(
+        event.registrations.filter(status=Registration.Status.CONFIRMED)
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+    )
+    composition = Composition.objects.filter(event=event).first()
+    if composition is None:
+        return confirmed, (), ()
+    locked = tuple(
+        composition.seats.filter(table__locked=True)
+        .order_by("table__number", "user_id")
+        .values_list("table__number", "user_id", "is_facilitator")
+    )
+    return confirmed, locked, tuple(map(tuple, composition.keep_together))
+
+
+def _plan(event, *, table_count, table_size, weights, organisations_apart, shared_language) -> _Plan:
+    snapshot = _snapshot(event)
     registrations = participants(event)
     n = len(registrations)
     if n < 2:
@@ -124,17 +145,14 @@ def compose(
                 % {"tables": table_count, "people": n}
             }
         )
-    weights = clean_weights(weights)
     composition = Composition.objects.filter(event=event).first()
     locked: dict[int, list[int]] = {}  # table number -> user ids kept
     locked_facilitators: dict[int, int] = {}
-    if composition is not None:
-        for table in composition.tables.filter(locked=True).prefetch_related("seats"):
-            if table.number <= table_count:
-                locked[table.number] = [s.user_id for s in table.seats.all()]
-                for seat in table.seats.all():
-                    if seat.is_facilitator:
-                        locked_facilitators[table.number] = seat.user_id
+    for number, user_id, is_facilitator in snapshot[1]:
+        if number <= table_count:
+            locked.setdefault(number, []).append(user_id)
+            if is_facilitator:
+                locked_facilitators[number] = user_id
     user_ids = [r.user_id for r in registrations]
     position = {uid: i for i, uid in enumerate(user_ids)}
     people = [attributes(r) for r in registrations]
@@ -182,37 +200,95 @@ def compose(
     problem = Problem(
         distances=distances, lower=lower, upper=upper, fixed=fixed, must_link=together, cannot_link=apart
     )
-    try:
-        solution = solve(problem, time_limit=time_limit or settings.HIWAR_GROUPING_TIME_LIMIT, seed=seed)
-    except InfeasibleError as error:
-        if organisations_apart or shared_language:
-            raise ValidationError(
-                _(
-                    "The tables cannot meet every rule at once: allow two people of one organisation at a "
-                    "table, drop the shared-language rule, or change the number of tables."
-                )
-            ) from error
-        raise ValidationError(
-            _("No seating meets the sizes, facilitators and people kept together.")
-        ) from error
+    return _Plan(
+        snapshot=snapshot,
+        user_ids=user_ids,
+        problem=problem,
+        facilitator_of=facilitator_of,
+        locked_numbers=set(locked),
+        distances=distances,
+    )
 
-    if composition is None:
-        composition = Composition(event=event)
+
+def compose(
+    *,
+    event: Event,
+    actor,
+    table_count: int | None = None,
+    table_size: int | None = None,
+    weights: dict | None = None,
+    organisations_apart: bool = True,
+    shared_language: bool = False,
+    seed: int = 0,
+    time_limit: float | None = None,
+) -> Composition:
+    """(Re)compose the tables; locked tables keep their people, everyone else is placed anew.
+
+    The solver runs outside any transaction (on SQLite a held write lock would stop every other
+    writer, the task worker included); the result is written in a short transaction that first checks
+    the participants and locked tables did not change meanwhile, and computes again if they did.
+    """
+    weights = clean_weights(weights)
+    for _attempt in range(COMPOSE_ATTEMPTS):
+        plan = _plan(
+            event,
+            table_count=table_count,
+            table_size=table_size,
+            weights=weights,
+            organisations_apart=organisations_apart,
+            shared_language=shared_language,
+        )
+        try:
+            solution = solve(
+                plan.problem, time_limit=time_limit or settings.HIWAR_GROUPING_TIME_LIMIT, seed=seed
+            )
+        except InfeasibleError as error:
+            if organisations_apart or shared_language:
+                raise ValidationError(
+                    _(
+                        "The tables cannot meet every rule at once: allow two people of one organisation at a "
+                        "table, drop the shared-language rule, or change the number of tables."
+                    )
+                ) from error
+            raise ValidationError(
+                _("No seating meets the sizes, facilitators and people kept together.")
+            ) from error
+        with transaction.atomic():
+            locked_event = Event.objects.select_for_update().get(pk=event.pk)
+            if _snapshot(locked_event) != plan.snapshot:
+                continue  # someone registered, cancelled or locked a table meanwhile: compute again
+            return _save_composition(
+                locked_event,
+                actor,
+                plan,
+                solution,
+                weights=weights,
+                organisations_apart=organisations_apart,
+                shared_language=shared_language,
+                seed=seed,
+            )
+    raise ValidationError(
+        _("The list of participants kept changing while the tables were composed; try again in a moment.")
+    )
+
+
+def _save_composition(event, actor, plan: _Plan, solution, **options) -> Composition:
+    table_count = len(plan.problem.lower)
+    composition = Composition.objects.filter(event=event).first() or Composition(event=event)
     composition.table_count = table_count
-    composition.weights = weights
-    composition.organisations_apart = organisations_apart
-    composition.shared_language = shared_language
-    composition.seed = seed
+    composition.weights = options["weights"]
+    composition.organisations_apart = options["organisations_apart"]
+    composition.shared_language = options["shared_language"]
+    composition.seed = options["seed"]
     composition.status = Composition.Status.DRAFT
     composition.published_at = None
     composition.save()
-    kept_locks = set(locked)
     composition.tables.all().delete()
     tables = Table.objects.bulk_create(
         Table(
             composition=composition,
             number=t + 1,
-            locked=(t + 1) in kept_locks,
+            locked=(t + 1) in plan.locked_numbers,
             score=float(solution.group_scores[t]),
         )
         for t in range(table_count)
@@ -222,13 +298,13 @@ def compose(
             table=tables[int(solution.assignment[i])],
             composition=composition,
             user_id=uid,
-            is_facilitator=facilitator_of.get(int(solution.assignment[i])) == uid,
+            is_facilitator=plan.facilitator_of.get(int(solution.assignment[i])) == uid,
         )
-        for i, uid in enumerate(user_ids)
+        for i, uid in enumerate(plan.user_ids)
     )
     sizes = np.bincount(solution.assignment, minlength=table_count)
     composition.score = solution.objective
-    composition.random_score = random_baseline(distances, sizes, seed)
+    composition.random_score = random_baseline(plan.distances, sizes, options["seed"])
     composition.save(update_fields=["score", "random_score", "updated_at"])
     audit(
         actor=actor,
@@ -236,7 +312,7 @@ def compose(
         space=event.space,
         target=str(event),
         tables=table_count,
-        people=n,
+        people=len(plan.user_ids),
     )
     return composition
 
@@ -328,6 +404,13 @@ def keep_together(*, composition: Composition, first_id: int, second_id: int, ac
     if pair not in composition.keep_together:
         composition.keep_together = [*composition.keep_together, pair]
         composition.save(update_fields=["keep_together", "updated_at"])
+        audit(
+            actor=actor,
+            action="tables.keep_together",
+            space=composition.event.space,
+            target=str(composition.event),
+            pair=pair,
+        )
     return composition
 
 
@@ -335,6 +418,13 @@ def keep_together(*, composition: Composition, first_id: int, second_id: int, ac
 def release(*, composition: Composition, pair: list[int], actor) -> Composition:
     composition.keep_together = [p for p in composition.keep_together if p != sorted(pair)]
     composition.save(update_fields=["keep_together", "updated_at"])
+    audit(
+        actor=actor,
+        action="tables.release",
+        space=composition.event.space,
+        target=str(composition.event),
+        pair=sorted(pair),
+    )
     return composition
 
 
@@ -342,6 +432,13 @@ def release(*, composition: Composition, pair: list[int], actor) -> Composition:
 def set_locked(*, table: Table, locked: bool, actor) -> Table:
     table.locked = locked
     table.save(update_fields=["locked"])
+    audit(
+        actor=actor,
+        action="tables.lock" if locked else "tables.unlock",
+        space=table.composition.event.space,
+        target=str(table.composition.event),
+        table=table.number,
+    )
     return table
 
 
