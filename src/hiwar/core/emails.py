@@ -5,6 +5,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -76,3 +77,34 @@ def queue_email(
     """`template` names `<template>_subject.txt` and `<template>_body.txt`; sent once the transaction commits."""
     subject, body = render_email(template=template, context=context, language=language)
     return record_email(to=to, subject=subject, body=body, attachments=attachments, space=space, topic=topic)
+
+
+def delivery_counts(topics: Iterable[str]) -> dict[str, dict[str, int]]:
+    """How many mails of each topic are queued, sent or failed, in one query."""
+    counts: dict[str, dict[str, int]] = {}
+    rows = (
+        EmailDelivery.objects.filter(topic__in=list(topics))
+        .values_list("topic", "status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for topic, status, n in rows:
+        counts.setdefault(topic, {})[status] = n
+    return counts
+
+
+@transaction.atomic
+def retry_failed_deliveries(*, space, actor) -> int:
+    """Queue a space's failed mails again (the mail server is back, an address was corrected)."""
+    from hiwar.core.audit import audit
+
+    failed = list(
+        EmailDelivery.objects.select_for_update().filter(space=space, status=EmailDelivery.Status.FAILED)
+    )
+    for delivery in failed:
+        delivery.status, delivery.attempts = EmailDelivery.Status.QUEUED, 0
+        delivery.save(update_fields=["status", "attempts"])
+        transaction.on_commit(lambda pk=delivery.pk: deliver_email.enqueue(pk))
+    if failed:
+        audit(actor=actor, action="email.retry", space=space, target=str(len(failed)), count=len(failed))
+    return len(failed)

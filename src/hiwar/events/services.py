@@ -426,6 +426,8 @@ def _mail_registration(registration: Registration, template: str) -> None:
         context=registration_context(registration),
         language=user.preferred_language,
         attachments=[calendar_attachment(event, user)] if attach_ics and event.is_exact else (),
+        space=event.space,
+        topic=f"event:{event.pk}",
     )
 
 
@@ -611,6 +613,8 @@ def announcement_send(
                 "is_member_mail": audience == Announcement.Audience.MEMBERS,
             },
             language=person.preferred_language,
+            space=space,
+            topic=f"announcement:{announcement.pk}",
         )
     audit(
         actor=actor,

@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hiwar.core.emails import delivery_counts
 from hiwar.core.forms import add_validation_error
 from hiwar.core.translation import pick
 from hiwar.events import selectors, services
@@ -592,7 +593,11 @@ def announce_view(request, slug):
         announcement = services.announcement_send(
             space=space, actor=request.user, event=event, **form.cleaned_data
         )
-        messages.success(request, _("Sent to %(count)s people.") % {"count": announcement.recipient_count})
+        messages.success(
+            request,
+            _("Queued for %(count)s people; the e-mails leave in the background.")
+            % {"count": announcement.recipient_count},
+        )
         return redirect("events:announce", slug=space.slug)
     return render(
         request,
@@ -601,9 +606,22 @@ def announce_view(request, slug):
             "space": space,
             "form": form,
             "event": event,
-            "sent": space.announcements.select_related("sent_by", "event")[:50],
+            "sent": _with_delivery_counts(space.announcements.select_related("sent_by", "event")[:50]),
         },
     )
+
+
+def _with_delivery_counts(announcements) -> list:
+    announcements = list(announcements)
+    counts = delivery_counts(f"announcement:{a.pk}" for a in announcements)
+    for announcement in announcements:
+        by_status = counts.get(f"announcement:{announcement.pk}", {})
+        announcement.deliveries = {
+            "sent": by_status.get("sent", 0),
+            "pending": by_status.get("queued", 0) + by_status.get("sending", 0),
+            "failed": by_status.get("failed", 0),
+        }
+    return announcements
 
 
 @login_required

@@ -224,6 +224,8 @@ def invitation_create(*, space: Space, email: str, role: str, invited_by, messag
             "expires_at": invitation.expires_at,
         },
         language=invited_by.preferred_language if invited_by else "ar",
+        space=space,
+        topic="invitation",
     )
     audit(actor=invited_by, action="invitation.create", space=space, target=email, role=role)
     invitation.token = token  # only the sender's copy knows it; tests and the CLI read it
@@ -293,6 +295,8 @@ def join_request_create(*, space: Space, user, message: str = "") -> JoinRequest
                 "link": settings.HIWAR_BASE_URL + reverse("spaces:members", args=[space.slug]),
             },
             language=manager.user.preferred_language,
+            space=space,
+            topic="join_request",
         )
     return request
 
@@ -322,6 +326,8 @@ def join_request_decide(*, join_request: JoinRequest, approve: bool, actor) -> J
             "link": settings.HIWAR_BASE_URL + join_request.space.get_absolute_url(),
         },
         language=join_request.user.preferred_language,
+        space=join_request.space,
+        topic="join_request",
     )
     return join_request
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hiwar.spaces import views
+from hiwar.spaces import delivery_views, views
 
 app_name = "spaces"
 
@@ -27,4 +27,6 @@ urlpatterns = [
     path("<slug:slug>/outputs/<int:output_id>/", views.output_view, name="output"),
     path("<slug:slug>/seats/<int:seat_id>/", views.seat_view, name="seat"),
     path("<slug:slug>/audit/", views.audit_view, name="audit"),
+    path("<slug:slug>/emails/", delivery_views.deliveries_view, name="deliveries"),
+    path("<slug:slug>/emails/retry/", delivery_views.deliveries_retry_view, name="deliveries_retry"),
 ]

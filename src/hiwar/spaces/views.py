@@ -173,7 +173,11 @@ def invite_view(request, slug):
         except ValidationError as error:
             add_validation_error(form, error)
         else:
-            messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
+            messages.success(
+                request,
+                _("The invitation to %(email)s is queued; its delivery shows under E-mails.")
+                % {"email": invitation.email},
+            )
             return redirect("spaces:members", slug=space.slug)
     for error in form.errors.values():
         messages.error(request, " ".join(error))
