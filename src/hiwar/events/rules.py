@@ -1,37 +1,17 @@
-"""Named permissions of events. The object is the event; space roles decide, as for spaces."""
+"""Named permissions of events. The object is the event; space roles decide, as for spaces.
+
+Seeing an event and its logistics are defined in events/access.py beside their querysets."""
 
 import rules
 
-from hiwar.events.models import MinutesAccessRequest, MinutesVisibility, Registration, RegistrationMode
-from hiwar.spaces.models import LEAD_ROLES
+from hiwar.events.access import can_see_logistics, can_view_event, is_organiser
+from hiwar.events.models import MinutesAccessRequest, MinutesVisibility, RegistrationMode
 from hiwar.spaces.predicates import is_lead, is_site_admin, is_verified, membership_of
-
-
-@rules.predicate
-def can_view_space_of_event(user, event):
-    return user.has_perm("spaces.view_space", event.space)
 
 
 @rules.predicate
 def is_space_member(user, event):
     return membership_of(user, event.space) is not None
-
-
-@rules.predicate
-def is_organiser(user, event):
-    membership = membership_of(user, event.space)
-    return membership is not None and membership.role in LEAD_ROLES
-
-
-@rules.predicate
-def is_confirmed_registrant(user, event):
-    if not user.is_authenticated:
-        return False
-    cache = event.__dict__.setdefault("_registration_cache", {})
-    if user.pk not in cache:
-        cache[user.pk] = Registration.objects.filter(event=event, user=user).first()
-    registration = cache[user.pk]
-    return registration is not None and registration.status == Registration.Status.CONFIRMED
 
 
 @rules.predicate
@@ -57,15 +37,15 @@ def was_granted_minutes(user, event):
     )
 
 
-rules.add_perm("events.view_event", can_view_space_of_event | is_site_admin)
+rules.add_perm("events.view_event", can_view_event | is_site_admin)
 rules.add_perm("events.manage_event", is_organiser | is_site_admin)
-rules.add_perm("events.register", is_verified & can_view_space_of_event & takes_self_registration)
+rules.add_perm("events.register", is_verified & can_view_event & takes_self_registration)
 # Venue and online link: only for confirmed participants and organisers.
-rules.add_perm("events.see_logistics", is_confirmed_registrant | is_organiser | is_site_admin)
+rules.add_perm("events.see_logistics", can_see_logistics)
 rules.add_perm(
     "events.view_minutes",
-    (can_view_space_of_event & (minutes_are_public | is_space_member | was_granted_minutes)) | is_site_admin,
+    (can_view_event & (minutes_are_public | is_space_member | was_granted_minutes)) | is_site_admin,
 )
-rules.add_perm("events.request_minutes", can_view_space_of_event & ~is_space_member & ~minutes_are_public)
+rules.add_perm("events.request_minutes", can_view_event & ~is_space_member & ~minutes_are_public)
 # The object of this one is the space.
 rules.add_perm("events.add_event", is_lead | is_site_admin)

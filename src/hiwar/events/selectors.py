@@ -6,6 +6,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from hiwar.events import scheduling
+from hiwar.events.access import events_visible_to, events_with_logistics_for
 from hiwar.events.models import (
     CONSULTATION_KINDS,
     DIALOGUE_KINDS,
@@ -16,23 +17,10 @@ from hiwar.events.models import (
     Registration,
     SchedulingRule,
 )
-from hiwar.spaces.models import Membership, Space, SpaceVisibility
+from hiwar.spaces.models import Space
 
 MIN_DISCUSSION_MINUTES = 75  # C7: discussion groups of at least 75 minutes
 MIN_MATERIALS_DAYS = 14  # R4: materials published well in advance
-
-
-def events_visible_to(user) -> QuerySet[Event]:
-    """Events whose space content the user may see: public spaces, and the spaces they belong to."""
-    events = Event.objects.select_related("space")
-    if user.is_authenticated and user.is_superuser:
-        return events
-    public = Q(space__visibility=SpaceVisibility.PUBLIC)
-    if user.is_authenticated:
-        # A subquery, not a join: a join on memberships would multiply rows (and registration counts).
-        mine = Membership.objects.filter(user=user).values("space_id")
-        return events.filter(public | Q(space_id__in=mine))
-    return events.filter(public)
 
 
 def event_list(
@@ -92,6 +80,14 @@ def my_registrations(user) -> QuerySet[Registration]:
         .select_related("event__space")
         .order_by("event__earliest", "event__start")
     )
+
+
+def logistics_visible_among(user, events: list[Event]) -> set[int]:
+    """Which of these events the user may see the venue and link of, in one query (calendars)."""
+    if not events:
+        return set()
+    ids = [event.pk for event in events]
+    return set(events_with_logistics_for(user).filter(id__in=ids).values_list("id", flat=True))
 
 
 def registration_of(user, event: Event) -> Registration | None:

@@ -16,6 +16,7 @@ from hiwar.core.audit import audit
 from hiwar.core.emails import queue_email
 from hiwar.core.translation import clean_translations, pick
 from hiwar.events import recurrence
+from hiwar.events.access import registrations_seen_by_their_people
 from hiwar.events.emails import calendar_attachment, registration_context
 from hiwar.events.models import (
     ActionItem,
@@ -193,8 +194,11 @@ def event_cancel(*, event: Event, actor) -> Event:
 
 def _registrations_to_mail(event: Event) -> list[Registration]:
     """Active registrants who may still see the event (someone who left a closed space gets no mail of it)."""
-    registrations = event.registrations.filter(status__in=Registration.ACTIVE).select_related("user")
-    return [r for r in registrations if r.user.has_perm("events.view_event", event)]
+    return list(
+        registrations_seen_by_their_people(event)
+        .filter(status__in=Registration.ACTIVE)
+        .select_related("user", "event__space")
+    )
 
 
 # Recurring meetings -------------------------------------------------------------------------------------

@@ -292,12 +292,12 @@ def event_ics_view(request, slug, event_id):
 def space_ics_view(request, slug):
     space = space_for_user(request.user, slug, "spaces.view_space")
     events = list(space.events.select_related("space", "series"))
-    user = request.user
+    with_logistics = selectors.logistics_visible_among(request.user, events)
     content = calendar_for(
         events,
         name=pick(space.title),
         language=get_language(),
-        can_see_logistics=lambda e: user.has_perm("events.see_logistics", e),
+        can_see_logistics=lambda e: e.pk in with_logistics,
     )
     return _ics_response(content, f"{space.slug}.ics")
 
@@ -309,11 +309,12 @@ def feed_view(request, token):
         raise Http404
     user = feed.user
     events = list(selectors.my_events(user).select_related("series"))
+    with_logistics = selectors.logistics_visible_among(user, events)
     content = calendar_for(
         events,
         name=_("My Hiwar events"),
         language=user.preferred_language,
-        can_see_logistics=lambda e: user.has_perm("events.see_logistics", e),
+        can_see_logistics=lambda e: e.pk in with_logistics,
     )
     return HttpResponse(content, content_type="text/calendar; charset=utf-8")
 

@@ -2,6 +2,7 @@
 
 import rules
 
+from hiwar.spaces.access import can_know_space, can_view_space
 from hiwar.spaces.predicates import (
     is_lead,
     is_manager,
@@ -13,8 +14,9 @@ from hiwar.spaces.predicates import (
 )
 
 # A closed space does not exist for outsiders; a members-only space shows its title and lets people ask to join.
-rules.add_perm("spaces.see_space", is_public | is_members_only | is_member | is_site_admin)
-rules.add_perm("spaces.view_space", is_public | is_member | is_site_admin)
+# Both rules are defined in spaces/access.py beside the querysets that list what they allow.
+rules.add_perm("spaces.see_space", can_know_space)
+rules.add_perm("spaces.view_space", can_view_space)
 rules.add_perm("spaces.view_members", is_member | is_site_admin)
 rules.add_perm("spaces.manage_space", is_manager | is_site_admin)
 rules.add_perm("spaces.update_progress", is_lead | is_site_admin)

@@ -1,11 +1,12 @@
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from hiwar.core.arabic import normalise
+from hiwar.spaces.access import spaces_known_to
 from hiwar.spaces.models import (
     LEAD_ROLES,
     ChecklistItem,
@@ -14,7 +15,6 @@ from hiwar.spaces.models import (
     Phase,
     PhaseStatus,
     Space,
-    SpaceVisibility,
 )
 
 DUE_SOON_DAYS = 30
@@ -22,13 +22,7 @@ DUE_SOON_DAYS = 30
 
 def visible_spaces(user) -> QuerySet[Space]:
     """Spaces whose existence the user may know of: public, members-only, and closed ones they belong to."""
-    spaces = Space.objects.all()
-    if user is not None and user.is_authenticated and user.is_superuser:
-        return spaces
-    open_to_see = Q(visibility__in=[SpaceVisibility.PUBLIC, SpaceVisibility.MEMBERS])
-    if user is not None and user.is_authenticated:
-        return spaces.filter(open_to_see | Q(memberships__user=user)).distinct()
-    return spaces.filter(open_to_see)
+    return spaces_known_to(user)
 
 
 def space_list(user, *, kind: str = "", region: str = "", query: str = "") -> QuerySet[Space]:
