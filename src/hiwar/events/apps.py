@@ -9,3 +9,19 @@ class EventsConfig(AppConfig):
 
     def ready(self):
         from hiwar.events import rules  # noqa: F401  (registers the permissions)
+        from hiwar.spaces.signals import membership_ended, visibility_changed
+
+        membership_ended.connect(_after_membership_ended, dispatch_uid="events.membership_ended")
+        visibility_changed.connect(_after_visibility_changed, dispatch_uid="events.visibility_changed")
+
+
+def _after_membership_ended(sender, *, space, user, actor, **kwargs):
+    from hiwar.events.services import registrations_after_leaving
+
+    registrations_after_leaving(space=space, user=user, actor=actor)
+
+
+def _after_visibility_changed(sender, *, space, actor, **kwargs):
+    from hiwar.events.services import reconcile_space
+
+    reconcile_space(space, actor=actor)

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,10 +16,11 @@ from django.utils.translation import gettext as _
 from hiwar.core.audit import audit
 from hiwar.core.emails import queue_email
 from hiwar.core.translation import clean_translations, pick
-from hiwar.events import recurrence
+from hiwar.events import recurrence, seats
 from hiwar.events.access import registrations_seen_by_their_people
 from hiwar.events.emails import calendar_attachment, registration_context
 from hiwar.events.models import (
+    DIALOGUE_KINDS,
     ActionItem,
     AgendaItem,
     Announcement,
@@ -34,7 +36,7 @@ from hiwar.events.models import (
 )
 from hiwar.events.precision import Precision, PrecisionDate, PrecisionDateError
 from hiwar.events.tasks import send_event_reminder
-from hiwar.spaces.models import Membership, Space
+from hiwar.spaces.models import Membership, Role, Space
 
 REMINDER_BEFORE = timedelta(hours=24)
 
@@ -162,7 +164,7 @@ def event_update(
     _zone(event.timezone)
     if when is not None:
         _apply_when(event, when, start, end)
-    confirmed = event.registrations.filter(status=Registration.Status.CONFIRMED).count()
+    confirmed = seats.seats_taken(_seat_states(event))
     if event.capacity is not None and event.capacity < confirmed:
         raise ValidationError(
             {
@@ -176,14 +178,16 @@ def event_update(
     if moved:
         audit(actor=actor, action="event.reschedule", space=event.space, target=str(event))
         _schedule_reminders(event)
-    if event.capacity is not None:
-        _promote_waitlist(event)
+    reconcile_seats(event, actor=actor)
     broken = [status for status in rules_touching(event) if status.status == "broken"]
     return EventChange(event=event, broken_rules=broken)
 
 
 @transaction.atomic
 def event_cancel(*, event: Event, actor) -> Event:
+    event = Event.objects.select_for_update().select_related("space").get(pk=event.pk)
+    if event.is_cancelled:
+        raise ValidationError(_("This event is already cancelled."))
     event.status = EventStatus.CANCELLED
     event.save(update_fields=["status", "updated_at"])
     audit(actor=actor, action="event.cancel", space=event.space, target=str(event))
@@ -297,8 +301,75 @@ def registration_defaults(user) -> dict:
     }
 
 
-def _confirmed_count(event: Event) -> int:
-    return event.registrations.filter(status=Registration.Status.CONFIRMED).count()
+def _takes_seat(event: Event, user_ids) -> dict[int, bool]:
+    """A dialogue's facilitators run its tables: they register, but take no participant's seat."""
+    if event.kind not in DIALOGUE_KINDS:
+        return dict.fromkeys(user_ids, True)
+    facilitators = set(
+        Membership.objects.filter(
+            space_id=event.space_id, role=Role.FACILITATOR, user_id__in=list(user_ids)
+        ).values_list("user_id", flat=True)
+    )
+    return {uid: uid not in facilitators for uid in user_ids}
+
+
+def _seat_states(event: Event) -> list[seats.Seat]:
+    registrations = list(
+        event.registrations.filter(status__in=Registration.ACTIVE).values_list(
+            "pk", "user_id", "status", "waitlisted_at"
+        )
+    )
+    user_ids = {user_id for _pk, user_id, _status, _at in registrations}
+    viewers = set(
+        registrations_seen_by_their_people(event)
+        .filter(user_id__in=user_ids)
+        .values_list("user_id", flat=True)
+    )
+    takes_seat = _takes_seat(event, user_ids)
+    return [
+        seats.Seat(
+            id=pk,
+            status=status,
+            queued_at=at,
+            may_see_event=user_id in viewers,
+            takes_seat=takes_seat[user_id],
+        )
+        for pk, user_id, status, at in registrations
+    ]
+
+
+def reconcile_seats(event: Event, *, actor=None, quiet: frozenset[int] = frozenset()) -> seats.Corrections:
+    """Apply the seat rule to one event (called under the event's row lock, at the end of every
+    service that changes capacity, status, registrations or who may see the event).
+
+    Promoted people are told and reminded; people who lost sight of the event are told nothing.
+    `quiet` names registrations whose own service sends the mail (a new registration confirmed).
+    """
+    corrections = seats.reconcile(
+        capacity=event.capacity, event_cancelled=event.is_cancelled, seats=_seat_states(event)
+    )
+    if not corrections:
+        return corrections
+    now = timezone.now()
+    Registration.objects.filter(pk__in=corrections.cancel).update(
+        status=Registration.Status.CANCELLED, cancelled_at=now, updated_at=now
+    )
+    Registration.objects.filter(pk__in=corrections.promote).update(
+        status=Registration.Status.CONFIRMED, updated_at=now
+    )
+    promoted = Registration.objects.filter(pk__in=corrections.promote).exclude(pk__in=quiet)
+    for registration in promoted.select_related("user", "event__space"):
+        _mail_registration(registration, "events/email/promoted")
+        _schedule_reminder(registration)
+    audit(
+        actor=actor,
+        action="registration.reconcile",
+        space=event.space,
+        target=str(event),
+        promoted=len(corrections.promote),
+        cancelled=len(corrections.cancel),
+    )
+    return corrections
 
 
 @transaction.atomic
@@ -306,20 +377,21 @@ def register(*, event: Event, user, answers: dict | None = None, by_organiser=No
     """Register a person: confirmed while seats remain, else on the waiting list; never over capacity.
 
     The event row is locked (SELECT … FOR UPDATE on PostgreSQL; SQLite serialises writers), so two
-    people asking for the last seat at once get one seat and one waiting-list place.
+    people asking for the last seat at once get one seat and one waiting-list place. The person joins
+    the end of the waiting list and the seat rule decides at once whether a seat is theirs.
     """
-    event = Event.objects.select_for_update().get(pk=event.pk)
+    event = Event.objects.select_for_update().select_related("space").get(pk=event.pk)
     if not user.email_verified:
         raise ValidationError(_("Verify your e-mail address first: open the link we sent you."))
     if event.is_cancelled:
         raise ValidationError(_("This event is cancelled."))
     if event.registration_mode == RegistrationMode.NONE:
         raise ValidationError(_("This event takes no registrations."))
+    if not user.has_perm("events.view_event", event):
+        raise ValidationError(_("Only members of this space can register."))
     if by_organiser is None:
         if event.registration_mode == RegistrationMode.INVITATION:
             raise ValidationError(_("Registration for this event is by invitation only."))
-        if not user.has_perm("events.view_event", event):
-            raise ValidationError(_("Only members of this space can register."))
         if event.registration_closes and event.registration_closes < timezone.now():
             raise ValidationError(_("Registration for this event has closed."))
     registration = Registration.objects.filter(event=event, user=user).first()
@@ -337,16 +409,28 @@ def register(*, event: Event, user, answers: dict | None = None, by_organiser=No
             {"interpretation_language": _("Interpretation is not offered into this language for this event.")}
         )
     registration.cancelled_at = None
+    registration.checked_in_at = None
     if event.registration_mode == RegistrationMode.APPROVAL and by_organiser is None:
         registration.status = Registration.Status.PENDING
-    elif event.capacity is not None and _confirmed_count(event) >= event.capacity:
-        registration.status = Registration.Status.WAITLISTED
-        registration.waitlisted_at = timezone.now()
+        registration.save()
     else:
-        registration.status = Registration.Status.CONFIRMED
-    registration.save()
+        _join_waiting_list(registration)
+    if by_organiser is not None:
+        audit(actor=by_organiser, action="registration.by_organiser", space=event.space, target=str(user))
     _after_status_change(registration)
     return registration
+
+
+def _join_waiting_list(registration: Registration) -> None:
+    """Queue the registration, then let the seat rule confirm it if a seat is free."""
+    registration.status = Registration.Status.WAITLISTED
+    registration.waitlisted_at = timezone.now()
+    registration.save()
+    corrections = reconcile_seats(registration.event, quiet=frozenset({registration.pk}))
+    if registration.pk in corrections.promote:
+        registration.status = Registration.Status.CONFIRMED
+        registration.waitlisted_at = None
+        registration.save(update_fields=["waitlisted_at", "updated_at"])
 
 
 def _after_status_change(registration: Registration) -> None:
@@ -364,52 +448,71 @@ def _after_status_change(registration: Registration) -> None:
 
 @transaction.atomic
 def registration_cancel(*, registration: Registration, actor) -> Registration:
-    event = Event.objects.select_for_update().get(pk=registration.event_id)
+    event = Event.objects.select_for_update().select_related("space").get(pk=registration.event_id)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if not registration.is_active:
         raise ValidationError(_("This registration is already cancelled."))
     registration.status = Registration.Status.CANCELLED
     registration.cancelled_at = timezone.now()
     registration.save(update_fields=["status", "cancelled_at", "updated_at"])
-    _promote_waitlist(event)
+    if actor is not None and actor.pk != registration.user_id:
+        audit(actor=actor, action="registration.cancel_for", space=event.space, target=str(registration.user))
+    reconcile_seats(event, actor=actor)
     return registration
-
-
-def _promote_waitlist(event: Event) -> list[Registration]:
-    """Fill free seats from the waiting list, first come first served (called under the event lock)."""
-    promoted = []
-    free = (event.capacity - _confirmed_count(event)) if event.capacity is not None else None
-    waiting = event.registrations.filter(status=Registration.Status.WAITLISTED).order_by(
-        "waitlisted_at", "id"
-    )
-    for registration in waiting.select_related("user"):
-        if free is not None and free <= 0:
-            break
-        registration.status = Registration.Status.CONFIRMED
-        registration.save(update_fields=["status", "updated_at"])
-        _mail_registration(registration, "events/email/promoted")
-        _schedule_reminder(registration)
-        promoted.append(registration)
-        free = None if free is None else free - 1
-    return promoted
 
 
 @transaction.atomic
 def registration_decide(*, registration: Registration, approve: bool, actor) -> Registration:
-    event = Event.objects.select_for_update().get(pk=registration.event_id)
-    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    event = Event.objects.select_for_update().select_related("space").get(pk=registration.event_id)
+    registration = Registration.objects.select_for_update().select_related("user").get(pk=registration.pk)
     if registration.status != Registration.Status.PENDING:
         raise ValidationError(_("This registration has already been answered."))
-    if not approve:
-        registration.status = Registration.Status.DECLINED
-    elif event.capacity is not None and _confirmed_count(event) >= event.capacity:
-        registration.status = Registration.Status.WAITLISTED
-        registration.waitlisted_at = timezone.now()
+    registration.event = event
+    if approve:
+        _join_waiting_list(registration)
     else:
-        registration.status = Registration.Status.CONFIRMED
-    registration.save(update_fields=["status", "waitlisted_at", "updated_at"])
+        registration.status = Registration.Status.DECLINED
+        registration.save(update_fields=["status", "updated_at"])
+    audit(
+        actor=actor,
+        action="registration.approve" if approve else "registration.decline",
+        space=event.space,
+        target=str(registration.user),
+        status=registration.status,
+    )
     _after_status_change(registration)
     return registration
+
+
+def registrations_after_leaving(*, space: Space, user, actor=None) -> int:
+    """Someone left or was removed from a space: their places at its coming events go to others."""
+    today = timezone.localdate()
+    upcoming = Event.objects.filter(space=space).filter(Q(latest__gte=today) | Q(latest=None))
+    registrations = Registration.objects.filter(
+        event__in=upcoming, user=user, status__in=Registration.ACTIVE
+    ).values_list("pk", "event_id")
+    count = 0
+    for pk, event_id in registrations:
+        event = Event.objects.select_for_update().select_related("space").get(pk=event_id)
+        now = timezone.now()
+        count += Registration.objects.filter(pk=pk, status__in=Registration.ACTIVE).update(
+            status=Registration.Status.CANCELLED, cancelled_at=now, updated_at=now
+        )
+        reconcile_seats(event, actor=actor)
+    return count
+
+
+def reconcile_space(space: Space, *, actor=None) -> None:
+    """The space's visibility changed: recheck who may keep a place at its coming events."""
+    today = timezone.localdate()
+    for event_id in (
+        Event.objects.filter(space=space)
+        .filter(Q(latest__gte=today) | Q(latest=None))
+        .values_list("pk", flat=True)
+    ):
+        reconcile_seats(
+            Event.objects.select_for_update().select_related("space").get(pk=event_id), actor=actor
+        )
 
 
 @transaction.atomic
@@ -418,6 +521,13 @@ def check_in(*, registration: Registration, actor, attended: bool = True) -> Reg
         raise ValidationError(_("Only confirmed participants can be checked in."))
     registration.checked_in_at = timezone.now() if attended else None
     registration.save(update_fields=["checked_in_at", "updated_at"])
+    audit(
+        actor=actor,
+        action="registration.check_in",
+        space=registration.event.space,
+        target=str(registration.user),
+        attended=attended,
+    )
     return registration
 
 
@@ -468,6 +578,13 @@ def agenda_item_save(*, event: Event, actor, item: AgendaItem | None = None, **f
     item.full_clean()
     item.save()
     return item
+
+
+@transaction.atomic
+def agenda_item_delete(*, item: AgendaItem, actor) -> None:
+    event = item.event
+    item.delete()
+    audit(actor=actor, action="agenda.delete", space=event.space, target=f"{event}: {item}")
 
 
 @transaction.atomic
@@ -628,13 +745,3 @@ def announcement_send(
         recipients=len(recipients),
     )
     return announcement
-
-
-@transaction.atomic
-def announcements_opt(*, space: Space, user, receive: bool) -> Membership:
-    membership = Membership.objects.filter(space=space, user=user).first()
-    if membership is None:
-        raise ValidationError(_("You are not a member of this space."))
-    membership.wants_announcements = receive
-    membership.save(update_fields=["wants_announcements", "updated_at"])
-    return membership

@@ -37,6 +37,7 @@ from hiwar.events.models import (
     MinutesAccessRequest,
     Registration,
 )
+from hiwar.spaces import services as space_services
 from hiwar.spaces.selectors import space_for_user
 
 PAGE_SIZE = 30
@@ -439,7 +440,8 @@ def agenda_add_view(request, slug, event_id):
 @require_POST
 def agenda_delete_view(request, slug, event_id, item_id):
     event = _organised_event(request, slug, event_id)
-    get_object_or_404(AgendaItem, pk=item_id, event=event).delete()
+    item = get_object_or_404(AgendaItem.objects.select_related("event__space"), pk=item_id, event=event)
+    services.agenda_item_delete(item=item, actor=request.user)
     return redirect(event)
 
 
@@ -630,7 +632,7 @@ def announcement_preferences_view(request, slug):
     space = space_for_user(request.user, slug, "spaces.view_members")
     if request.method == "POST":
         receive = request.POST.get("receive") == "1"
-        services.announcements_opt(space=space, user=request.user, receive=receive)
+        space_services.membership_set_announcements(space=space, user=request.user, receive=receive)
         messages.success(
             request,
             _("You will receive announcements.")

@@ -28,6 +28,7 @@ from hiwar.spaces.models import (
     SpaceVisibility,
     hash_token,
 )
+from hiwar.spaces.signals import membership_ended, visibility_changed
 
 
 def _unique_slug(title: dict, wanted: str = "") -> str:
@@ -112,7 +113,18 @@ def space_update(
             old=old_visibility,
             new=visibility,
         )
+        visibility_changed.send(sender=Space, space=space, actor=actor, old=old_visibility, new=visibility)
     return space
+
+
+@transaction.atomic
+def membership_set_announcements(*, space: Space, user, receive: bool) -> Membership:
+    membership = Membership.objects.filter(space=space, user=user).first()
+    if membership is None:
+        raise ValidationError(_("You are not a member of this space."))
+    membership.wants_announcements = receive
+    membership.save(update_fields=["wants_announcements", "updated_at"])
+    return membership
 
 
 def _require_verified(user) -> None:
@@ -170,6 +182,7 @@ def membership_remove(*, membership: Membership, actor) -> None:
     action = "membership.leave" if actor == user else "membership.remove"
     membership.delete()
     audit(actor=actor, action=action, space=space, target=str(user), role=membership.role)
+    membership_ended.send(sender=Membership, space=space, user=user, actor=actor)
 
 
 def space_leave(*, space: Space, user) -> None:

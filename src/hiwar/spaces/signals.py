@@ -1,0 +1,12 @@
+"""What other apps may need to act on, sent by the spaces services inside their transaction.
+
+Spaces know nothing of events; events listen (events/apps.py) and, e.g., give the places of someone
+who left a space at its coming events to the people waiting.
+"""
+
+from django.dispatch import Signal
+
+# space, user, actor: a membership ended (left or removed).
+membership_ended = Signal()
+# space, actor, old, new: who may see the space's content changed.
+visibility_changed = Signal()
