@@ -5,7 +5,6 @@ import re
 import time
 
 import pytest
-from django.core.cache import cache
 from django.test import RequestFactory
 from django.utils import translation
 
@@ -206,12 +205,3 @@ def test_counters_live_in_the_shared_cache_not_in_process_memory(settings):
         "hiwar.core.cache.AtomicDatabaseCache",
         "django.core.cache.backends.redis.RedisCache",
     }
-
-
-def test_database_cache_incr_keeps_the_expiry(db):
-    cache.add("counter", 1, 900)
-    assert cache.incr("counter") == 2
-    assert cache.incr("counter", 3) == 5
-    assert cache.get("counter") == 5
-    with pytest.raises(ValueError, match="not found"):
-        cache.incr("missing")
