@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
+from hiwar.accounts import views as account_views
 from hiwar.api import api
 from hiwar.core import views as core_views
 from hiwar.events import views as event_views
@@ -25,6 +26,7 @@ urlpatterns += i18n_patterns(
     path("spaces/", include("hiwar.spaces.urls")),
     path("", include("hiwar.events.urls")),
     path("", include("hiwar.grouping.urls")),
+    path("admin/login/", account_views.admin_sign_in),  # before the admin's own, to throttle it
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

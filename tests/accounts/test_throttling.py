@@ -205,3 +205,28 @@ def test_counters_live_in_the_shared_cache_not_in_process_memory(settings):
         "hiwar.core.cache.AtomicDatabaseCache",
         "django.core.cache.backends.redis.RedisCache",
     }
+
+
+def test_the_admin_sign_in_is_throttled_too(client, db):
+    admin = UserFactory(email="admin@example.org", is_staff=True, is_superuser=True)
+    admin.set_password(PASSWORD)
+    admin.save()
+    for _attempt in range(5):
+        response = client.post("/en/admin/login/", {"username": "admin@example.org", "password": WRONG})
+        assert response.status_code == 200
+    response = client.post("/en/admin/login/", {"username": "admin@example.org", "password": PASSWORD})
+    assert_throttled(response, 15 * 60)
+    assert not signed_in(client)
+    # The two sign-in pages share one count.
+    assert sign_in(client, "admin@example.org", PASSWORD).status_code == 429
+
+
+def test_the_admin_sign_in_still_signs_staff_in(client, db):
+    admin = UserFactory(email="admin@example.org", is_staff=True, is_superuser=True)
+    admin.set_password(PASSWORD)
+    admin.save()
+    response = client.post(
+        "/en/admin/login/?next=/en/admin/", {"username": "admin@example.org", "password": PASSWORD}
+    )
+    assert response.status_code == 302 and response["Location"] == "/en/admin/"
+    assert signed_in(client)

@@ -1,4 +1,4 @@
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -19,29 +19,48 @@ def _typed_email(request, field: str) -> str:
     return request.POST.get(field, "").strip().lower()
 
 
+def _sign_in_limits(request):
+    return [
+        ("login_account", _typed_email(request, "username")),
+        ("login_address", throttling.client_address(request)),
+    ]
+
+
+def _refuse_spent_sign_in(request):
+    # Checked before the password, so even the right one waits until the window passes.
+    for action, value in _sign_in_limits(request):
+        throttling.refuse_if_spent(request, action, value)
+
+
+def _count_failed_sign_in(request):
+    for action, value in _sign_in_limits(request):
+        throttling.hit(request, action, value)
+
+
 class SignInView(auth_views.LoginView):
     """Sign-in, refused for a while after too many wrong passwords for one address or from one client."""
 
     template_name = "accounts/login.html"
     authentication_form = LoginForm
 
-    def _limits(self):
-        return [
-            ("login_account", _typed_email(self.request, "username")),
-            ("login_address", throttling.client_address(self.request)),
-        ]
-
     def post(self, request, *args, **kwargs):
-        # Checked before the password, so even the right one waits until the window passes.
-        for action, value in self._limits():
-            throttling.refuse_if_spent(request, action, value)
+        _refuse_spent_sign_in(request)
         return super().post(request, *args, **kwargs)
 
     def form_invalid(self, form):
         if self.request.method == "POST":
-            for action, value in self._limits():
-                throttling.hit(self.request, action, value)
+            _count_failed_sign_in(self.request)
         return super().form_invalid(form)
+
+
+def admin_sign_in(request, extra_context=None):
+    """The admin's own sign-in page under the same limits: staff accounts are the likeliest target."""
+    if request.method == "POST":
+        _refuse_spent_sign_in(request)
+    response = admin.site.login(request, extra_context)
+    if request.method == "POST" and response.status_code == 200:  # the form again: a failure
+        _count_failed_sign_in(request)
+    return response
 
 
 class PasswordResetView(auth_views.PasswordResetView):
