@@ -9,6 +9,7 @@ from hiwar.accounts import views as account_views
 from hiwar.api import api
 from hiwar.core import views as core_views
 from hiwar.events import views as event_views
+from hiwar.spaces import views as space_views
 
 urlpatterns = [
     path("api/v1/", api.urls),
@@ -21,7 +22,7 @@ urlpatterns = [
 
 # Every page lives under a language prefix: /ar/… (the default; `/` redirects there), /en/, /fr/…
 urlpatterns += i18n_patterns(
-    path("", core_views.home, name="home"),
+    path("", space_views.home_view, name="home"),
     path("accounts/", include("hiwar.accounts.urls")),
     path("spaces/", include("hiwar.spaces.urls")),
     path("", include("hiwar.events.urls")),

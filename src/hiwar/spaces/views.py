@@ -54,6 +54,12 @@ def _managed_space(request, slug):
     return space
 
 
+def home_view(request):
+    """The site's home page: what Hiwar is, and the spaces the reader may see."""
+    spaces = selectors.space_list(request.user)[:6]
+    return render(request, "spaces/home.html", {"spaces": spaces})
+
+
 def space_list_view(request):
     kind, region, query = (
         request.GET.get("kind", ""),
