@@ -2,6 +2,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.cache import cache
 from django.utils import translation
 
 from hiwar.events import services as event_services
@@ -20,6 +21,21 @@ def _media_and_language(settings, tmp_path):
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.deactivate()
+
+
+_DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback"}
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache(request):
+    """Each test starts with no throttle counters in the (shared, real) cache.
+
+    The database cache's rows outlive a transactional test's flush; tests without the database
+    have no cache to clear.
+    """
+    if request.node.get_closest_marker("django_db") or _DATABASE_FIXTURES & set(request.fixturenames):
+        request.getfixturevalue("_django_db_helper")
+        cache.clear()
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 
+from hiwar.core.throttling import Throttled, throttled_response
 from hiwar.events.api import router as events_router
 from hiwar.spaces.api import router as spaces_router
 
@@ -35,6 +36,11 @@ def invalid(request, exc):
 @api.exception_handler(HttpError)
 def http_error(request, exc):
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(Throttled)
+def throttled(request, exc):
+    return throttled_response(request, exc.retry_after)
 
 
 api.add_router("/spaces", spaces_router)

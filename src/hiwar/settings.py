@@ -8,6 +8,11 @@ HIWAR_EMAIL_URL       smtp://user:password@host:587?tls=1 | console: | file:///p
 HIWAR_DEFAULT_FROM    sender address of e-mails
 HIWAR_SECRET_KEY      overrides the generated key in HIWAR_HOME/secret_key
 HIWAR_TASKS           "db" (default; `hiwar worker` runs them) or "immediate" (run in the request)
+HIWAR_CACHE_URL       redis://host:6379/0 to keep the cache (throttle counters) in Redis
+                      (default: a table in the database, shared by every worker and server)
+HIWAR_THROTTLE_RATES  overrides of the limits, e.g. "login_account=10/15m,signup_address=50/h"
+HIWAR_CLIENT_IP_HEADER  the header a reverse proxy sets to the client's address, e.g. X-Real-IP
+                      (default: the connection's address)
 """
 
 import os
@@ -17,6 +22,7 @@ import tempfile
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from hiwar.core.email_url import parse_email_url
@@ -73,6 +79,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "ninja",
     "django_countries",
+    "django_ratelimit",
 ]
 
 MIDDLEWARE = [
@@ -86,6 +93,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Turns a Throttled exception into the 429 page (RATELIMIT_VIEW).
+    "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
 ROOT_URLCONF = "hiwar.urls"
@@ -141,6 +150,33 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Cache: throttle counters live here, so it is shared by every worker and server, never one
+# process's memory: Redis when HIWAR_CACHE_URL is set, else a table in the database (created by
+# the accounts migrations). Tests use HIWAR_TEST_CACHE_URL when it is set (run them with -n 0 then:
+# each test empties the whole Redis database).
+_cache_url = os.environ.get("HIWAR_TEST_CACHE_URL") if TESTING else None
+_cache_url = _cache_url or os.environ.get("HIWAR_CACHE_URL")
+if _cache_url:
+    if not _cache_url.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured("HIWAR_CACHE_URL must be a redis://, rediss:// or unix:// address.")
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _cache_url,
+            "KEY_PREFIX": "hiwar",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            # Django's database cache with an atomic incr (see hiwar/core/cache.py).
+            "BACKEND": "hiwar.core.cache.AtomicDatabaseCache",
+            "LOCATION": "hiwar_cache",
+            # Culling past MAX_ENTRIES would drop live counters, so a flood of keys cannot reset limits.
+            "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+        }
+    }
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -243,6 +279,31 @@ HIWAR_INVITATION_DAYS = int(os.environ.get("HIWAR_INVITATION_DAYS", "14"))
 HIWAR_EMAIL_VERIFICATION_DAYS = 3
 HIWAR_SITE_NAME = _("Hiwar")
 HIWAR_BASE_URL = os.environ.get("HIWAR_BASE_URL", "http://127.0.0.1:8000")
+
+# Throttling (hiwar/core/throttling.py): "count/period" per window, e.g. "5/15m", "3/h".
+# Sign-in counts failed attempts only; the other actions count every attempt.
+HIWAR_THROTTLE_RATES = {
+    "login_account": "5/15m",  # failed sign-ins for one e-mail address
+    "login_address": "20/15m",  # failed sign-ins from one client address
+    "password_reset_email": "3/h",
+    "password_reset_address": "10/h",
+    "signup_address": "20/h",
+    "verification_resend": "5/h",  # per account
+    "invitation": "100/h",  # per inviting account: a secretariat invites many people
+    "join_request": "10/h",  # per account
+    "registration": "30/h",  # per account
+}
+for _pair in filter(None, os.environ.get("HIWAR_THROTTLE_RATES", "").split(",")):
+    _action, _sep, _rate = _pair.partition("=")
+    if _action.strip() not in HIWAR_THROTTLE_RATES or not _sep:
+        raise ImproperlyConfigured(f"HIWAR_THROTTLE_RATES: unknown limit {_pair!r}.")
+    HIWAR_THROTTLE_RATES[_action.strip()] = _rate.strip()
+_client_ip_header = os.environ.get("HIWAR_CLIENT_IP_HEADER", "").strip()
+HIWAR_CLIENT_IP_HEADER = "HTTP_" + _client_ip_header.upper().replace("-", "_") if _client_ip_header else ""
+RATELIMIT_VIEW = "hiwar.core.throttling.throttled_view"
+# django-ratelimit names only memcached and django-redis as supported; Django's RedisCache and our
+# atomic database cache also add and increment atomically and are shared by every process.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 
 LOGGING = {
     "version": 1,

@@ -5,9 +5,11 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
+from hiwar.accounts import views as account_views
 from hiwar.api import api
 from hiwar.core import views as core_views
 from hiwar.events import views as event_views
+from hiwar.spaces import views as space_views
 
 urlpatterns = [
     path("api/v1/", api.urls),
@@ -20,11 +22,12 @@ urlpatterns = [
 
 # Every page lives under a language prefix: /ar/… (the default; `/` redirects there), /en/, /fr/…
 urlpatterns += i18n_patterns(
-    path("", core_views.home, name="home"),
+    path("", space_views.home_view, name="home"),
     path("accounts/", include("hiwar.accounts.urls")),
     path("spaces/", include("hiwar.spaces.urls")),
     path("", include("hiwar.events.urls")),
     path("", include("hiwar.grouping.urls")),
+    path("admin/login/", account_views.admin_sign_in),  # before the admin's own, to throttle it
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

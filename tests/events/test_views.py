@@ -218,3 +218,19 @@ def test_a_members_only_space_page_shows_no_events_to_outsiders(client, space_wi
     assert page.count("Internal meeting") == 0
     client.force_login(people["observer"])
     assert "Internal meeting" in client.get(f"/en/spaces/{space.slug}/").content.decode()
+
+
+def test_registration_is_throttled_per_account(client, public_event, settings):
+    settings.HIWAR_THROTTLE_RATES = {**settings.HIWAR_THROTTLE_RATES, "registration": "1/h"}
+    event, people = public_event
+    client.force_login(people["outsider"])
+    client.post(url("register", event), {})
+    client.post(reverse("events:unregister", args=[event.space.slug, event.pk]))
+    response = client.post(url("register", event), {})
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) <= 3600
+    assert "Too many attempts. Try again in" in response.content.decode()
+    assert Registration.objects.get(user=people["outsider"]).status == "cancelled"
+    # Someone else registers as usual.
+    client.force_login(people["member"])
+    assert client.post(url("register", event), {}).status_code == 302

@@ -175,3 +175,33 @@ def test_create_space_form_errors_are_shown_and_nothing_is_created(client, user)
     assert response.status_code == 200
     assert "at least one language" in response.content.decode() or "لغة واحدة" in response.content.decode()
     assert not user.spaces.exists()
+
+
+def test_invitations_are_throttled_per_inviter(client, space_with_roles, mailoutbox, settings):
+    settings.HIWAR_THROTTLE_RATES = {**settings.HIWAR_THROTTLE_RATES, "invitation": "2/h"}
+    space, people = space_with_roles("closed")
+    client.force_login(people["secretariat"])
+    invite = f"/en/spaces/{space.slug}/members/invite/"
+    for n in (1, 2):
+        assert client.post(invite, {"email": f"guest{n}@example.org", "role": "member"}).status_code == 302
+    response = client.post(invite, {"email": "guest3@example.org", "role": "member"})
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) <= 3600
+    assert "Too many attempts. Try again in" in response.content.decode()
+    assert not space.invitations.filter(email="guest3@example.org").exists()
+    # Another manager of the space has a count of their own.
+    client.force_login(people["convenor"])
+    assert client.post(invite, {"email": "guest3@example.org", "role": "member"}).status_code == 302
+
+
+def test_join_requests_are_throttled_per_account(client, space_with_roles, settings):
+    settings.HIWAR_THROTTLE_RATES = {**settings.HIWAR_THROTTLE_RATES, "join_request": "2/h"}
+    space, people = space_with_roles("members")
+    client.force_login(people["outsider"])
+    join = f"/en/spaces/{space.slug}/join/"
+    for _attempt in range(2):
+        assert client.post(join, {"message": "I work on nutrition"}).status_code == 302
+    response = client.post(join, {"message": "I work on nutrition"})
+    assert response.status_code == 429
+    assert "Too many attempts. Try again in" in response.content.decode()
+    assert space.join_requests.filter(user=people["outsider"]).count() == 1

@@ -1,5 +1,6 @@
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -8,13 +9,74 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hiwar.accounts import services
-from hiwar.accounts.forms import ProfileForm, SignUpForm
+from hiwar.accounts.forms import LoginForm, ProfileForm, SignUpForm
+from hiwar.core import throttling
 from hiwar.core.forms import add_validation_error
+
+
+def _typed_email(request, field: str) -> str:
+    # The address as typed, whether or not an account has it: a limit must not reveal which exist.
+    return request.POST.get(field, "").strip().lower()
+
+
+def _sign_in_limits(request):
+    return [
+        ("login_account", _typed_email(request, "username")),
+        ("login_address", throttling.client_address(request)),
+    ]
+
+
+def _refuse_spent_sign_in(request):
+    # Checked before the password, so even the right one waits until the window passes.
+    for action, value in _sign_in_limits(request):
+        throttling.refuse_if_spent(request, action, value)
+
+
+def _count_failed_sign_in(request):
+    for action, value in _sign_in_limits(request):
+        throttling.hit(request, action, value)
+
+
+class SignInView(auth_views.LoginView):
+    """Sign-in, refused for a while after too many wrong passwords for one address or from one client."""
+
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+
+    def post(self, request, *args, **kwargs):
+        _refuse_spent_sign_in(request)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        if self.request.method == "POST":
+            _count_failed_sign_in(self.request)
+        return super().form_invalid(form)
+
+
+def admin_sign_in(request, extra_context=None):
+    """The admin's own sign-in page under the same limits: staff accounts are the likeliest target."""
+    if request.method == "POST":
+        _refuse_spent_sign_in(request)
+    response = admin.site.login(request, extra_context)
+    if request.method == "POST" and response.status_code == 200:  # the form again: a failure
+        _count_failed_sign_in(request)
+    return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Password reset, limited per client and per e-mail address so it cannot flood a mailbox."""
+
+    def post(self, request, *args, **kwargs):
+        throttling.hit(request, "password_reset_address", throttling.client_address(request))
+        throttling.hit(request, "password_reset_email", _typed_email(request, "email"))
+        return super().post(request, *args, **kwargs)
 
 
 def sign_up(request):
     if request.user.is_authenticated:
         return redirect("spaces:list")
+    if request.method == "POST":
+        throttling.hit(request, "signup_address", throttling.client_address(request))
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -52,6 +114,7 @@ def verify_email(request, token):
 @require_POST
 def resend_verification(request):
     if not request.user.email_verified:
+        throttling.hit(request, "verification_resend", request.user.pk)
         services.send_verification_email(user=request.user)
         messages.success(
             request, _("We sent a new verification link to %(email)s.") % {"email": request.user.email}

@@ -2,13 +2,6 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 
-from hiwar.spaces.selectors import space_list
-
-
-def home(request):
-    spaces = space_list(request.user)[:6]
-    return render(request, "core/home.html", {"spaces": spaces})
-
 
 def healthz(request):
     with connection.cursor() as cursor:

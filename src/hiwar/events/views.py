@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hiwar.core import throttling
 from hiwar.core.emails import delivery_counts
 from hiwar.core.forms import add_validation_error
 from hiwar.core.translation import pick
@@ -347,6 +348,7 @@ def register_view(request, slug, event_id):
     if not request.user.is_authenticated:
         return redirect_to_login(f"/{get_language()}/spaces/{slug}/events/{event_id}/")
     event = selectors.event_for_user(request.user, slug, event_id)
+    throttling.hit(request, "registration", request.user.pk)
     form = RegistrationForm(request.POST, event=event)
     if not form.is_valid():
         for errors in form.errors.values():

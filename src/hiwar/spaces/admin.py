@@ -1,7 +1,20 @@
+"""The admin of spaces writes through hiwar.spaces.services, like the pages.
+
+So its rules hold here too (a space always keeps a convenor or secretariat member; a seat is held by
+a member of its space) and every change lands in the audit log under the same actions. What no
+service owns here (phases inside a space, invitations, join requests) is shown read-only.
+"""
+
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext_lazy as _
 
 from hiwar.core.audit import audit
+from hiwar.spaces import services
 from hiwar.spaces.models import (
+    MANAGER_ROLES,
     ChecklistItem,
     ExpectedOutput,
     Invitation,
@@ -12,11 +25,107 @@ from hiwar.spaces.models import (
     Space,
 )
 
+NEEDS_A_MANAGER = _("A space needs at least one convenor or secretariat member.")
+
+
+class MembershipFormSet(BaseInlineFormSet):
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        if form.instance.pk:
+            # A membership is one person's: remove it and add another instead.
+            form.fields["user"].disabled = True
+        return form
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        before = [form.initial.get("role") for form in self.initial_forms]
+        after = [
+            form.cleaned_data.get("role")
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        # The services' rule, checked on the whole form first, so the admin shows it instead of
+        # failing mid-save: an edit may not take away a space's last manager.
+        managed = any(role in MANAGER_ROLES for role in before)
+        if managed and not any(role in MANAGER_ROLES for role in after):
+            raise ValidationError(NEEDS_A_MANAGER)
+
 
 class MembershipInline(admin.TabularInline):
     model = Membership
+    formset = MembershipFormSet
+    fields = ["user", "role"]  # announcements are the member's own choice
     extra = 0
     autocomplete_fields = ["user"]
+
+
+class PhaseInline(admin.TabularInline):
+    """Phases are edited on their own admin page, which audits their dates and status."""
+
+    model = Phase
+    extra = 0
+    max_num = 0
+    can_delete = False
+    show_change_link = True
+    fields = ["order", "title", "status", "planned_start", "planned_end", "actual_start", "actual_end"]
+    readonly_fields = fields
+
+
+SPACE_SERVICE_FIELDS = ("title", "description", "kind", "visibility", "country", "region", "start_date")
+
+
+@admin.register(Space)
+class SpaceAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "slug", "kind", "visibility", "country", "region", "created_at"]
+    list_filter = ["kind", "visibility", "region"]
+    search_fields = ["slug", "title"]
+    fields = ["slug", *SPACE_SERVICE_FIELDS, "template_key", "created_by"]
+    readonly_fields = ["slug", "template_key", "created_by"]
+    inlines = [MembershipInline, PhaseInline]
+
+    def has_add_permission(self, request):
+        # A new space is made on the site, where space_create applies its template and its convenor.
+        return False
+
+    def save_model(self, request, obj, form, change):
+        # The form has already changed `obj`; the service compares with the stored space to audit.
+        stored = Space.objects.get(pk=obj.pk)
+        services.space_update(
+            space=stored,
+            actor=request.user,
+            **{name: form.cleaned_data[name] for name in SPACE_SERVICE_FIELDS},
+        )
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Membership:
+            return super().save_formset(request, form, formset, change)
+        space, actor = form.instance, request.user
+        changed_forms = [f for f in formset.forms if f.has_changed() and f.cleaned_data]
+        removed = [f for f in changed_forms if f.instance.pk and f.cleaned_data.get("DELETE")]
+        added = [f for f in changed_forms if not f.instance.pk and not f.cleaned_data.get("DELETE")]
+        new_roles = [
+            f for f in changed_forms if f.instance.pk and f not in removed and "role" in f.changed_data
+        ]
+        formset.new_objects = [
+            services.membership_add(
+                space=space, user=f.cleaned_data["user"], role=f.cleaned_data["role"], actor=actor
+            )
+            for f in added
+        ]
+        # Promotions before demotions and removals, so the space is never left without a manager.
+        formset.changed_objects = []
+        for f in sorted(new_roles, key=lambda f: f.cleaned_data["role"] not in MANAGER_ROLES):
+            membership = services.membership_change_role(
+                membership=Membership.objects.get(pk=f.instance.pk), role=f.cleaned_data["role"], actor=actor
+            )
+            formset.changed_objects.append((membership, ["role"]))
+        formset.deleted_objects = []
+        for f in removed:
+            membership = Membership.objects.get(pk=f.instance.pk)
+            services.membership_remove(membership=membership, actor=actor)
+            formset.deleted_objects.append(membership)
 
 
 class AuditedAdmin(admin.ModelAdmin):
@@ -35,34 +144,6 @@ class AuditedAdmin(admin.ModelAdmin):
                 target=str(obj),
                 changes={name: str(getattr(obj, name) or "") for name in changed},
             )
-
-    def save_formset(self, request, form, formset, change):
-        for membership_form in formset.forms:
-            if isinstance(membership_form.instance, Membership) and membership_form.has_changed():
-                audit(
-                    actor=request.user,
-                    action="membership.admin_change",
-                    space=form.instance,
-                    target=str(membership_form.instance.user) if membership_form.instance.user_id else "",
-                    role=membership_form.cleaned_data.get("role", ""),
-                    deleted=bool(membership_form.cleaned_data.get("DELETE")),
-                )
-        super().save_formset(request, form, formset, change)
-
-
-class PhaseInline(admin.TabularInline):
-    model = Phase
-    extra = 0
-    fields = ["order", "title", "status", "planned_start", "planned_end", "actual_start", "actual_end"]
-
-
-@admin.register(Space)
-class SpaceAdmin(AuditedAdmin):
-    audited_fields = ("visibility", "kind")
-    list_display = ["__str__", "slug", "kind", "visibility", "country", "region", "created_at"]
-    list_filter = ["kind", "visibility", "region"]
-    search_fields = ["slug", "title"]
-    inlines = [MembershipInline, PhaseInline]
 
 
 class ChecklistInline(admin.TabularInline):
@@ -86,21 +167,62 @@ class PhaseAdmin(AuditedAdmin):
     inlines = [ChecklistInline, OutputInline]
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Sent, accepted and decided on the site (services send the mails and make the memberships)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(ReadOnlyAdmin):
     list_display = ["email", "space", "role", "expires_at", "accepted_at", "revoked_at"]
     exclude = ["token_hash"]
     list_select_related = ["space"]
 
 
 @admin.register(JoinRequest)
-class JoinRequestAdmin(admin.ModelAdmin):
+class JoinRequestAdmin(ReadOnlyAdmin):
     list_display = ["user", "space", "status", "created_at"]
     list_filter = ["status"]
     list_select_related = ["user", "space"]
 
 
+class SeatForm(forms.ModelForm):
+    def clean(self):
+        data = super().clean()
+        space = data.get("space") or getattr(self.instance, "space", None)
+        membership = data.get("membership")
+        if membership is not None and space is not None and membership.space_id != space.pk:
+            self.add_error("membership", _("The seat must be held by a member of this space."))
+        return data
+
+
 @admin.register(Seat)
 class SeatAdmin(admin.ModelAdmin):
+    form = SeatForm
     list_display = ["__str__", "space", "category", "membership"]
     list_select_related = ["space", "membership__user"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["space"] if obj else []
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if obj is not None:  # only this space's members to choose from
+            form.base_fields["membership"].queryset = Membership.objects.filter(
+                space=obj.space
+            ).select_related("user")
+        return form
+
+    def save_model(self, request, obj, form, change):
+        holder = obj.membership
+        if "membership" not in form.changed_data:
+            return super().save_model(request, obj, form, change)
+        # Seat the holder through the service, which audits the assignment.
+        obj.membership = Seat.objects.get(pk=obj.pk).membership if change else None
+        super().save_model(request, obj, form, change)
+        services.seat_assign(seat=obj, membership=holder, actor=request.user)

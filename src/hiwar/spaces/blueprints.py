@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 
 from hiwar.core.translation import pick
-from hiwar.discussions.models import GuidingQuestion, Topic
+from hiwar.discussions.services import phase_topics_create
 from hiwar.spaces.models import ChecklistItem, ExpectedOutput, Phase, Seat, Space
 
 BLUEPRINT_DIR = Path(__file__).resolve().parent / "process_templates"
@@ -150,11 +150,4 @@ def apply_blueprint(space: Space, blueprint: Blueprint) -> None:
             ExpectedOutput(phase=phase, order=i, title=output["title"])
             for i, output in enumerate(spec.get("outputs", []))
         )
-        for topic_spec in spec.get("topics", []):
-            topic = Topic.objects.create(
-                space=space, phase=phase, number=topic_spec["number"], title=topic_spec["title"]
-            )
-            GuidingQuestion.objects.bulk_create(
-                GuidingQuestion(topic=topic, number=n, text=text)
-                for n, text in enumerate(topic_spec.get("questions", []), 1)
-            )
+        phase_topics_create(phase=phase, topics=spec.get("topics", []))

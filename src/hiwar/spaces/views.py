@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hiwar.accounts.choices import Region
+from hiwar.core import throttling
 from hiwar.core.forms import add_validation_error
 from hiwar.core.models import AuditEntry
 from hiwar.spaces import selectors, services
@@ -51,6 +52,12 @@ def _managed_space(request, slug):
             raise PermissionDenied
         raise Http404
     return space
+
+
+def home_view(request):
+    """The site's home page: what Hiwar is, and the spaces the reader may see."""
+    spaces = selectors.space_list(request.user)[:6]
+    return render(request, "spaces/home.html", {"spaces": spaces})
 
 
 def space_list_view(request):
@@ -166,6 +173,7 @@ def members_view(request, slug):
 @require_POST
 def invite_view(request, slug):
     space = _managed_space(request, slug)
+    throttling.hit(request, "invitation", request.user.pk)
     form = InvitationForm(request.POST)
     if form.is_valid():
         try:
@@ -263,6 +271,7 @@ def join_view(request, slug):
     if not request.user.is_authenticated:
         return redirect_to_login(request.META.get("HTTP_REFERER") or "/")
     space = _space_or_404(request, slug)
+    throttling.hit(request, "join_request", request.user.pk)
     form = JoinRequestForm(request.POST)
     try:
         if space.visibility == "public":
