@@ -94,3 +94,30 @@ def test_a_series_is_one_rule_with_its_moved_and_cancelled_meetings(space, user)
     assert set(by_recurrence) == {meetings[1].original_start, meetings[2].original_start}
     assert by_recurrence[meetings[1].original_start].decoded("dtstart") == moved
     assert str(by_recurrence[meetings[2].original_start]["status"]) == "CANCELLED"
+
+
+def test_the_space_calendar_and_the_private_feed_keep_a_flat_query_count(client, space, user, make_event):
+    """Whether each event's venue may be shown is decided for all events at once, not event by event."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    person = UserFactory()
+    feed = services.calendar_feed_for(person)
+    urls = [reverse("events:space_ics", args=[space.slug]), reverse("calendar_feed", args=[feed.token])]
+    client.force_login(person)
+
+    def grow_and_count(total: int) -> list[int]:
+        while space.events.count() < total:
+            event = make_event(space, start=datetime.now(AMMAN) + timedelta(days=3 + space.events.count()))
+            services.register(event=event, user=person)
+        counts = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(url)
+            assert response.status_code == 200
+            assert len(parse(response.content).walk("VEVENT")) == total
+            counts.append(len(queries))
+        return counts
+
+    assert grow_and_count(1) == grow_and_count(21)
