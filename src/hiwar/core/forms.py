@@ -3,6 +3,18 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+# The largest id a database key holds (a signed 64-bit integer); a larger number cannot name a row.
+MAX_ID = 2**63 - 1
+
+
+def parse_id(value) -> int | None:
+    """A row id typed into a URL or posted by hand, or None when it is not one (never an exception)."""
+    text = str(value or "").strip()
+    if not text.isascii() or not text.isdigit() or len(text) > 19:
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ID else None
+
 
 def add_validation_error(form: forms.Form, error: ValidationError, default_field: str | None = None) -> None:
     """Show a service's ValidationError on the form: on its fields when it names them, else on the form."""

@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hiwar.core.forms import add_validation_error
+from hiwar.core.forms import add_validation_error, parse_id
 from hiwar.core.translation import pick
 from hiwar.events import selectors, services
 from hiwar.events.display import event_when
@@ -583,10 +583,9 @@ def announce_view(request, slug):
     if not request.user.has_perm("spaces.manage_space", space):
         raise PermissionDenied
     event = None
-    if request.GET.get("event") or request.POST.get("event"):
-        event = get_object_or_404(
-            Event, pk=request.GET.get("event") or request.POST.get("event"), space=space
-        )
+    if raw_event := request.GET.get("event") or request.POST.get("event"):
+        # A hand-edited ?event= is the 404 of an event that is not in this space, never a 500.
+        event = get_object_or_404(Event, pk=parse_id(raw_event) or 0, space=space)
     form = AnnouncementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         announcement = services.announcement_send(
