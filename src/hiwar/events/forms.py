@@ -194,7 +194,10 @@ class SeriesForm(forms.Form):
         ],
     )
     rrule = forms.CharField(
-        label=_("RRULE"), required=False, help_text=_("For example FREQ=MONTHLY;BYDAY=1TU;COUNT=10")
+        label=_("RRULE"),
+        required=False,
+        max_length=recurrence.MAX_RULE_LENGTH,
+        help_text=_("For example FREQ=MONTHLY;BYDAY=1TU;COUNT=10"),
     )
     timezone = forms.ChoiceField(label=_("Time zone"), choices=ZONE_CHOICES, initial="UTC")
     first_start = forms.DateTimeField(
