@@ -3,13 +3,14 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hiwar.accounts import services
 from hiwar.accounts.forms import ProfileForm, SignUpForm
-from hiwar.core.forms import add_validation_error
+from hiwar.core.forms import add_validation_error, safe_next
 
 
 def sign_up(request):
@@ -56,7 +57,7 @@ def resend_verification(request):
         messages.success(
             request, _("We sent a new verification link to %(email)s.") % {"email": request.user.email}
         )
-    return redirect(request.POST.get("next") or "accounts:profile")
+    return redirect(safe_next(request, reverse("accounts:profile")))
 
 
 @login_required

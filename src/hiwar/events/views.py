@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hiwar.core.forms import add_validation_error, parse_id
+from hiwar.core.forms import add_validation_error, parse_id, safe_next
 from hiwar.core.translation import pick
 from hiwar.events import selectors, services
 from hiwar.events.display import event_when
@@ -411,9 +411,7 @@ def registration_action_view(request, slug, event_id, registration_id):
             raise ValidationError(_("Unknown action."))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    return redirect(
-        request.POST.get("next") or f"/{get_language()}/spaces/{slug}/events/{event_id}/attendance/"
-    )
+    return redirect(safe_next(request, f"/{get_language()}/spaces/{slug}/events/{event_id}/attendance/"))
 
 
 # Agenda, documents, minutes, rules ---------------------------------------------------------------------
@@ -526,7 +524,7 @@ def action_item_status_view(request, slug, event_id, item_id):
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    return redirect(request.POST.get("next") or event.get_absolute_url())
+    return redirect(safe_next(request, event.get_absolute_url()))
 
 
 @login_required
