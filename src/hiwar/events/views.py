@@ -22,6 +22,7 @@ from hiwar.events.forms import (
     EventFilterForm,
     EventForm,
     MinutesForm,
+    MinutesRequestForm,
     RegistrationForm,
     RuleForm,
     SeriesForm,
@@ -533,8 +534,13 @@ def minutes_request_view(request, slug, event_id):
     event = selectors.event_for_user(request.user, slug, event_id)
     if not request.user.has_perm("events.request_minutes", event):
         raise PermissionDenied
+    form = MinutesRequestForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect(event)
     try:
-        services.minutes_access_request(event=event, user=request.user, reason=request.POST.get("reason", ""))
+        services.minutes_access_request(event=event, user=request.user, reason=form.cleaned_data["reason"])
         messages.success(request, _("Your request is sent to the secretariat."))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

@@ -267,6 +267,9 @@ def join_view(request, slug):
         elif form.is_valid():
             services.join_request_create(space=space, user=request.user, message=form.cleaned_data["message"])
             messages.success(request, _("Your request is sent; the secretariat will answer it."))
+        else:
+            for errors in form.errors.values():
+                messages.error(request, " ".join(errors))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect(space)
