@@ -231,26 +231,25 @@ def join_request_decide_view(request, slug, request_id):
     return redirect("spaces:members", slug=space.slug)
 
 
+def _unusable_invitation(request, errors=None, status=404):
+    # Neutral on purpose: a wrong, used, withdrawn or expired link never names the (closed) space.
+    errors = errors or [
+        _("This invitation is not valid or no longer open. Ask the space's secretariat for a new one.")
+    ]
+    return render(request, "spaces/invitation.html", {"invitation": None, "errors": errors}, status=status)
+
+
 def invitation_view(request, token):
     invitation = services.invitation_for_token(token)
-    if not request.user.is_authenticated:
-        if invitation is None:
-            raise Http404
-        return render(request, "spaces/invitation.html", {"invitation": invitation, "token": token})
-    if request.method == "POST":
+    if request.method == "POST" and request.user.is_authenticated:
         try:
             membership = services.invitation_accept(token=token, user=request.user)
         except ValidationError as error:
-            return render(
-                request,
-                "spaces/invitation.html",
-                {"invitation": invitation, "token": token, "errors": error.messages},
-                status=400,
-            )
+            return _unusable_invitation(request, error.messages, status=400)
         messages.success(request, _("Welcome to the space."))
         return redirect(membership.space)
-    if invitation is None:
-        raise Http404
+    if invitation is None or not invitation.is_pending:
+        return _unusable_invitation(request)
     return render(request, "spaces/invitation.html", {"invitation": invitation, "token": token})
 
 
