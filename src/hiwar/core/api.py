@@ -33,5 +33,9 @@ PageNumber = Annotated[int, Field(ge=1, le=1_000_000)]
 RowId = Annotated[int, Field(ge=1, le=MAX_ID)]
 ShortText = Annotated[str, Field(max_length=200)]
 
+# Query text as the middleware lets it through: no control characters (those are a 400).
+PLAIN_TEXT = r"^[^\x00-\x1f\x7f-\x9f]*$"
+SLUG = r"^[-a-zA-Z0-9_]+$"
+
 ERRORS = {400: ErrorOut, 422: ErrorOut}
 ERRORS_AND_404 = {400: ErrorOut, 404: ErrorOut, 422: ErrorOut}

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from ninja import Field, Path, Query, Router, Schema
 
-from hiwar.core.api import ERRORS, ERRORS_AND_404, IsoDate
+from hiwar.core.api import ERRORS, ERRORS_AND_404, PLAIN_TEXT, IsoDate
 from hiwar.core.forms import MAX_ID
 from hiwar.core.translation import pick
 from hiwar.events import selectors
@@ -91,10 +91,10 @@ def _event_out(event: Event) -> dict:
 )
 def list_events(
     request,
-    space: str = Query("", max_length=100),
-    kind: str = Query("", max_length=50),
-    region: str = Query("", max_length=50),
-    language: str = Query("", max_length=20),
+    space: str = Query("", max_length=100, pattern=PLAIN_TEXT),
+    kind: str = Query("", max_length=50, pattern=PLAIN_TEXT),
+    region: str = Query("", max_length=50, pattern=PLAIN_TEXT),
+    language: str = Query("", max_length=20, pattern=PLAIN_TEXT),
     date_from: IsoDate | None = None,
     date_to: IsoDate | None = None,
     page: int = Query(1, ge=1, le=1_000_000),

@@ -5,7 +5,7 @@ from django.http import Http404
 from django.urls import reverse
 from ninja import Field, Path, Query, Router, Schema
 
-from hiwar.core.api import ERRORS, ERRORS_AND_404
+from hiwar.core.api import ERRORS, ERRORS_AND_404, PLAIN_TEXT, SLUG
 from hiwar.core.translation import pick
 from hiwar.spaces import selectors
 from hiwar.spaces.models import Space
@@ -74,9 +74,9 @@ def _space_out(space) -> dict:
 @router.get("", response={200: SpacePage, **ERRORS}, summary="Spaces the caller may see")
 def list_spaces(
     request,
-    kind: str = Query("", max_length=50),
-    region: str = Query("", max_length=50),
-    q: str = Query("", max_length=200),
+    kind: str = Query("", max_length=50, pattern=PLAIN_TEXT),
+    region: str = Query("", max_length=50, pattern=PLAIN_TEXT),
+    q: str = Query("", max_length=200, pattern=PLAIN_TEXT),
     page: int = Query(1, ge=1, le=1_000_000),
 ):
     spaces = selectors.space_list(request.user, kind=kind, region=region, query=q)
@@ -95,7 +95,7 @@ def list_spaces(
     response={200: SpaceDetailOut, **ERRORS_AND_404},
     summary="One space (404 when it does not exist or is hidden)",
 )
-def get_space(request, slug: str = Path(..., max_length=100)):
+def get_space(request, slug: str = Path(..., max_length=100, pattern=SLUG)):
     found = Space.objects.filter(slug=slug).first()
     # A missing space is checked as a closed one (id 0 names no row), so "missing" and "hidden"
     # do the same work and answer the same 404.
