@@ -117,3 +117,16 @@ def test_lock_and_move_with_huge_numbers_never_500(client, composed, number):
     move = en("grouping:move", space.slug, event.pk)
     assert client.post(move, {"user_id": number, "table": number}).status_code == 302
     assert client.post(move, {"user_id": "x", "table": "1"}).status_code == 302
+
+
+@pytest.mark.parametrize("value", ["%00", "1%00", HUGE + "%00"])
+def test_nul_on_the_announce_page_and_the_tables_form_is_a_400(client, organised, value):
+    space, event, convenor = organised
+    client.force_login(convenor)
+    assert client.get(f"/en/spaces/{space.slug}/announce/?event={value}").status_code == 400
+    url = en("grouping:tables", space.slug, event.pk)
+    assert client.get(f"{url}?seed={value}").status_code == 400
+    posted = value.replace("%00", "\x00")
+    assert client.post(url, {"table_count": 3, "seed": posted}).status_code == 400
+    assert client.post(url, {"table_count": posted, "seed": 0}).status_code == 400
+    assert not Composition.objects.filter(event=event).exists()
