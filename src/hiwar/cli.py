@@ -141,6 +141,10 @@ def cmd_groups_compose(args) -> int:
     except InfeasibleError as error:
         print(f"Infeasible: {error}\nNothing was written.", file=sys.stderr)
         return 2
+    except ValueError as error:
+        # What the checks above did not foresee still ends with a message, not a traceback.
+        print(f"{error}\nNothing was written.", file=sys.stderr)
+        return 2
     write_groups(composition, Path(args.out))
     print(summary(composition))
     print(f"written: {args.out}")

@@ -4,8 +4,17 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from hiwar.events.recurrence import MAX_OCCURRENCES, PRESETS, RecurrenceError, normalise_rule, occurrences
+from hiwar.events.recurrence import (
+    MAX_OCCURRENCES,
+    PRESETS,
+    RecurrenceError,
+    SearchExhausted,
+    normalise_rule,
+    occurrences,
+)
 
 AMMAN = "Asia/Amman"
 NEW_YORK = "America/New_York"
@@ -61,3 +70,77 @@ def test_a_daily_rule_for_years_is_capped():
         occurrences(rule, datetime(2026, 1, 1, 9, tzinfo=ZoneInfo(AMMAN)), tz=AMMAN)
     assert caught.value.code == "too_many"
     assert MAX_OCCURRENCES == 120
+
+
+@pytest.mark.parametrize(
+    ("rule", "code"),
+    [
+        ("FREQ=MONTHLY;COUNT=" + "9" * 5000, "invalid"),
+        ("FREQ=MONTHLY;COUNT=٣", "invalid"),
+        ("FREQ=MONTHLY;INTERVAL=" + "9" * 5000 + ";COUNT=3", "invalid"),
+        ("FREQ=MONTHLY;INTERVAL=+2;COUNT=3", "invalid"),
+        ("FREQ=MONTHLY;BYMONTHDAY=²;COUNT=3", "invalid"),
+        ("FREQ=DAILY;BYHOUR=24;COUNT=3", "invalid"),
+        ("FREQ=MINUTELY;COUNT=3", "invalid"),
+        ("FREQ=DAILY;COUNT=3;" + "BYHOUR=1;" * 100, "invalid"),
+        ("FREQ=HOURLY;BYMONTH=2;BYMONTHDAY=30;COUNT=5", "empty"),
+        ("FREQ=YEARLY;BYMONTH=4,6;BYMONTHDAY=31;COUNT=5", "empty"),
+        ("FREQ=YEARLY;INTERVAL=50;COUNT=5", "too_far"),
+    ],
+)
+def test_oversized_and_impossible_rules_are_refused_with_a_reason(rule, code):
+    with pytest.raises(RecurrenceError) as caught:
+        occurrences(normalise_rule(rule), datetime(2026, 1, 1, 9, tzinfo=ZoneInfo(AMMAN)), tz=AMMAN)
+    assert caught.value.code == code
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "FREQ=HOURLY;BYYEARDAY=366;BYMONTH=1;COUNT=5",
+        "FREQ=HOURLY;BYWEEKNO=53;BYMONTH=6;COUNT=3",
+        "FREQ=HOURLY;BYSETPOS=366;BYMONTH=2;COUNT=3",
+        "FREQ=HOURLY;BYYEARDAY=200;BYMONTH=1;UNTIL=99991231T000000Z",
+    ],
+)
+def test_a_rule_that_never_matches_stops_its_search_at_the_horizon(rule):
+    # Without the bound dateutil searches until the year 9999 (half a minute for the first rule).
+    with pytest.raises(RecurrenceError) as caught:
+        occurrences(normalise_rule(rule), datetime(2026, 1, 1, 9, tzinfo=ZoneInfo(AMMAN)), tz=AMMAN)
+    assert caught.value.code == "empty"
+    assert isinstance(caught.value.__cause__, SearchExhausted)
+
+
+def test_a_long_but_reachable_series_is_kept():
+    rule = normalise_rule("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29;COUNT=24")
+    starts = occurrences(rule, datetime(2026, 1, 1, 9, tzinfo=ZoneInfo(AMMAN)), tz=AMMAN)
+    assert len(starts) == 24
+    assert all((s.month, s.day) == (2, 29) for s in starts)
+
+
+_VALUES = st.one_of(
+    st.integers(min_value=-400, max_value=400).map(str),
+    st.text("0123456789", min_size=1, max_size=30),
+    st.sampled_from(["MO", "1TU", "-1FR", "20270101T000000Z", "", "٣", "+5", "9" * 4400]),
+    st.text(max_size=8),
+)
+_NAMES = st.sampled_from(
+    ["FREQ", "INTERVAL", "COUNT", "UNTIL", "BYDAY", "BYMONTHDAY", "BYMONTH", "BYSETPOS", "BYWEEKNO",
+     "BYYEARDAY", "WKST", "BYHOUR", "BYMINUTE", "BYSECOND"]
+)  # fmt: skip
+_FREQ = st.sampled_from(["YEARLY", "MONTHLY", "WEEKLY", "DAILY", "HOURLY", "MINUTELY", "SOMETIMES"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    freq=_FREQ,
+    parts=st.lists(st.tuples(_NAMES, st.lists(_VALUES, min_size=1, max_size=3)), max_size=5),
+)
+def test_any_rule_gives_a_bounded_list_or_a_recurrence_error(freq, parts):
+    rule = ";".join([f"FREQ={freq}", *(f"{name}={','.join(values)}" for name, values in parts)])
+    try:
+        starts = occurrences(normalise_rule(rule), datetime(2026, 1, 1, 9, tzinfo=ZoneInfo(AMMAN)), tz=AMMAN)
+    except RecurrenceError as error:
+        assert error.code in {"invalid", "never_ends", "too_many", "empty", "too_far"}
+    else:
+        assert 1 <= len(starts) <= MAX_OCCURRENCES

@@ -134,3 +134,34 @@ def test_consultation_warns_when_materials_come_late(make_space, make_event, use
     )
     with translation.override("en"):
         assert any("14 days" in w for w in selectors.agenda_warnings(consultation))
+
+
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        ("FREQ=HOURLY;BYMONTH=2;BYMONTHDAY=30;COUNT=5", "This repetition gives no meeting at all."),
+        ("FREQ=HOURLY;BYYEARDAY=366;BYMONTH=1;COUNT=5", "This repetition gives no meeting at all."),
+        ("FREQ=MONTHLY;COUNT=" + "7" * 400, "This repetition rule is not valid."),
+        ("FREQ=MONTHLY;COUNT=" + "7" * 3000, "Ensure this value has at most 500 characters"),
+        ("FREQ=YEARLY;INTERVAL=50;COUNT=5", "This repetition reaches more than 100 years ahead"),
+    ],
+)
+def test_a_rule_that_cannot_be_scheduled_is_a_clear_form_error(community, user, client, rule, message):
+    client.force_login(user)
+    response = client.post(
+        f"/en/spaces/{community.slug}/events/series/new/",
+        {
+            "kind": "follow_up_meeting",
+            "title_en": "Follow-up",
+            "repeat": "custom",
+            "rrule": rule,
+            "timezone": "Asia/Amman",
+            "first_start": "2026-01-12T11:00",
+            "duration_minutes": 60,
+            "format": "online",
+            "registration_mode": "none",
+        },
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Event.objects.exists()

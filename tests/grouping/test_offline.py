@@ -3,6 +3,7 @@
 import csv
 
 import numpy as np
+import pytest
 
 from hiwar.cli import main
 from hiwar.grouping.distances import distance_matrix, same_organisation_pairs
@@ -134,3 +135,42 @@ def test_same_organisation_pairs_ignore_case_and_blanks():
         {"organisation": "WFP"},
     ]
     assert same_organisation_pairs(people) == [(0, 1)]
+
+
+def _refused(tmp_path, capsys, path, *extra):
+    out = tmp_path / "groups.csv"
+    assert main(["groups", "compose", str(path), "--out", str(out), *extra]) == 2
+    captured = capsys.readouterr()
+    assert "Nothing was written." in captured.err
+    assert not out.exists()
+    return captured.err
+
+
+def test_an_empty_file_is_refused_with_a_message(tmp_path, capsys):
+    path = tmp_path / "empty.csv"
+    path.write_text("", encoding="utf-8")
+    assert "the first line must name the columns" in _refused(tmp_path, capsys, path, "--tables", "2")
+
+
+def test_a_header_only_file_is_refused_with_a_message(tmp_path, capsys):
+    path = tmp_path / "header.csv"
+    path.write_text(HEADER, encoding="utf-8")
+    assert "no participants" in _refused(tmp_path, capsys, path, "--tables", "2")
+
+
+def test_more_tables_than_people_is_refused_with_a_message(tmp_path, capsys):
+    path = participants_csv(tmp_path, n=2000, organisations=200)
+    assert "5000 tables for 2000 people" in _refused(tmp_path, capsys, path, "--tables", "5000")
+    assert "at most 2000 tables" in _refused(tmp_path, capsys, path, "--tables", str(10**12))
+
+
+@pytest.mark.parametrize("tables", ["0", "-3"])
+def test_fewer_than_one_table_is_refused_with_a_message(tmp_path, capsys, tables):
+    path = participants_csv(tmp_path, n=6)
+    assert "at least one table" in _refused(tmp_path, capsys, path, "--tables", tables)
+
+
+@pytest.mark.parametrize(("option", "value"), [("--seed", "-1"), ("--time-limit", "0")])
+def test_a_negative_seed_or_no_time_is_refused(tmp_path, capsys, option, value):
+    path = participants_csv(tmp_path, n=6)
+    _refused(tmp_path, capsys, path, "--tables", "2", option, value)

@@ -1,7 +1,7 @@
 from datetime import date, timedelta
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
 
 from hiwar.core.models import AuditEntry
@@ -202,7 +202,7 @@ class TestJoinRequests:
             services.join_request_create(space=members_only, user=user)  # already a member
         with translation.override("en"), pytest.raises(ValidationError, match="Verify your e-mail"):
             services.join_request_create(space=members_only, user=unverified_user)
-        with pytest.raises(Exception):  # noqa: B017  a closed space takes no requests
+        with pytest.raises(PermissionDenied):  # a closed space takes no requests
             services.join_request_create(space=closed, user=applicant)
         assert JoinRequest.objects.count() == 1
 

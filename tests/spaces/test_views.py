@@ -205,3 +205,38 @@ def test_join_requests_are_throttled_per_account(client, space_with_roles, setti
     assert response.status_code == 429
     assert "Too many attempts. Try again in" in response.content.decode()
     assert space.join_requests.filter(user=people["outsider"]).count() == 1
+
+
+@pytest.mark.parametrize("state", ["missing", "used", "revoked", "expired"])
+def test_an_unusable_invitation_never_names_the_space(client, space_with_roles, state):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from hiwar.spaces import services
+
+    space, people = space_with_roles("closed")
+    invitation = services.invitation_create(
+        space=space, invited_by=people["secretariat"], email="new@example.org", role="member"
+    )
+    token = invitation.token
+    guest = UserFactory(email="new@example.org")
+    if state == "used":
+        services.invitation_accept(token=token, user=guest)
+    elif state == "revoked":
+        services.invitation_revoke(invitation=invitation, actor=people["secretariat"])
+    elif state == "expired":
+        type(invitation).objects.filter(pk=invitation.pk).update(
+            expires_at=timezone.now() - timedelta(days=1)
+        )
+    elif state == "missing":
+        token = "no-such-token-0123456789"
+    path = f"/en/spaces/invitation/{token}/"
+    for who in (None, guest):
+        if who:
+            client.force_login(who)
+        for response in (client.get(path), client.post(path)):
+            page = response.content.decode()
+            assert response.status_code in (302, 400, 404), state
+            assert space.title["en"] not in page
+            assert all(title not in page for title in space.title.values())

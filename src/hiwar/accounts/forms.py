@@ -25,6 +25,7 @@ class SignUpForm(forms.Form):
     )
     password = forms.CharField(
         label=_("Password"),
+        max_length=4096,  # hashing is deliberately slow; a megabyte password should not be hashed
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=_("At least 10 characters, not only digits, and not a common password."),
     )
@@ -65,6 +66,13 @@ class ProfileForm(forms.ModelForm):
         help_text=_("Languages you need simultaneous interpretation into."),
     )
 
+    accessibility_needs = forms.CharField(
+        label=_("Accessibility needs"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
     class Meta:
         model = Profile
         fields = [
@@ -79,7 +87,6 @@ class ProfileForm(forms.ModelForm):
             "interpretation_needs",
             "accessibility_needs",
         ]
-        widgets = {"accessibility_needs": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,7 +12,7 @@ from django.views.decorators.http import require_POST
 from hiwar.accounts import services
 from hiwar.accounts.forms import LoginForm, ProfileForm, SignUpForm
 from hiwar.core import throttling
-from hiwar.core.forms import add_validation_error
+from hiwar.core.forms import add_validation_error, safe_next
 
 
 def _typed_email(request, field: str) -> str:
@@ -119,7 +120,7 @@ def resend_verification(request):
         messages.success(
             request, _("We sent a new verification link to %(email)s.") % {"email": request.user.email}
         )
-    return redirect(request.POST.get("next") or "accounts:profile")
+    return redirect(safe_next(request, reverse("accounts:profile")))
 
 
 @login_required

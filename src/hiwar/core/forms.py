@@ -1,7 +1,30 @@
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+
+# The largest id a database key holds (a signed 64-bit integer); a larger number cannot name a row.
+MAX_ID = 2**63 - 1
+
+
+def parse_id(value) -> int | None:
+    """A row id typed into a URL or posted by hand, or None when it is not one (never an exception)."""
+    text = str(value or "").strip()
+    if not text.isascii() or not text.isdigit() or len(text) > 19:
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ID else None
+
+
+def safe_next(request, default: str) -> str:
+    """The posted `next` address when it stays on this site, else `default` (no open redirect)."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
 
 
 def add_validation_error(form: forms.Form, error: ValidationError, default_field: str | None = None) -> None:

@@ -124,7 +124,9 @@ class EventForm(WhenMixin):
     title = TranslatedTextField(label=_("Title"), max_length=200)
     description = TranslatedTextField(label=_("Description"), textarea=True, max_length=5000, required=False)
     format = forms.ChoiceField(label=_("Format"), choices=EventFormat.choices)
-    venue = forms.CharField(label=_("Venue"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    venue = forms.CharField(
+        label=_("Venue"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
     online_url = forms.URLField(label=_("Online link"), required=False)
     registration_mode = forms.ChoiceField(label=_("Registration"), choices=RegistrationMode.choices)
     capacity = forms.IntegerField(
@@ -194,7 +196,10 @@ class SeriesForm(forms.Form):
         ],
     )
     rrule = forms.CharField(
-        label=_("RRULE"), required=False, help_text=_("For example FREQ=MONTHLY;BYDAY=1TU;COUNT=10")
+        label=_("RRULE"),
+        required=False,
+        max_length=recurrence.MAX_RULE_LENGTH,
+        help_text=_("For example FREQ=MONTHLY;BYDAY=1TU;COUNT=10"),
     )
     timezone = forms.ChoiceField(label=_("Time zone"), choices=ZONE_CHOICES, initial="UTC")
     first_start = forms.DateTimeField(
@@ -239,7 +244,10 @@ class RegistrationForm(forms.Form):
     )
     interpretation_language = forms.ChoiceField(label=_("Interpretation wanted into"), required=False)
     accessibility_needs = forms.CharField(
-        label=_("Accessibility needs"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Accessibility needs"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args, event, **kwargs):
@@ -274,10 +282,13 @@ class DocumentForm(forms.Form):
 
 
 class MinutesForm(forms.Form):
-    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 8}))
+    notes = forms.CharField(
+        label=_("Notes"), required=False, max_length=50_000, widget=forms.Textarea(attrs={"rows": 8})
+    )
     decisions = forms.CharField(
         label=_("Decisions"),
         required=False,
+        max_length=10_000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("One decision per line."),
     )
@@ -306,11 +317,15 @@ class RuleForm(forms.Form):
 
 class AnnouncementForm(forms.Form):
     subject = forms.CharField(label=_("Subject"), max_length=200)
-    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 8}))
+    body = forms.CharField(label=_("Message"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 8}))
+
+
+class MinutesRequestForm(forms.Form):
+    reason = forms.CharField(label=_("Why you ask"), required=False, max_length=2000)
 
 
 class EventFilterForm(forms.Form):
-    space = forms.CharField(required=False)
+    space = forms.CharField(required=False, max_length=100)
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("All")), *EventKind.choices], required=False)
     region = forms.ChoiceField(label=_("Region"), choices=[("", _("All")), *Region.choices], required=False)
     language = forms.ChoiceField(

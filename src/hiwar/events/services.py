@@ -234,6 +234,8 @@ def series_create(
             "too_many": _("This repetition makes more than %(max)s meetings; give an earlier end.")
             % {"max": recurrence.MAX_OCCURRENCES},
             "empty": _("This repetition gives no meeting at all."),
+            "too_far": _("This repetition reaches more than %(years)s years ahead; give an earlier end.")
+            % {"years": recurrence.MAX_YEARS},
         }
         raise ValidationError(
             {"rule": messages.get(error.code, _("This repetition rule is not valid."))}

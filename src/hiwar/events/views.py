@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from hiwar.core import throttling
 from hiwar.core.emails import delivery_counts
-from hiwar.core.forms import add_validation_error
+from hiwar.core.forms import add_validation_error, parse_id, safe_next
 from hiwar.core.translation import pick
 from hiwar.events import selectors, services
 from hiwar.events.display import event_when
@@ -24,6 +24,7 @@ from hiwar.events.forms import (
     EventFilterForm,
     EventForm,
     MinutesForm,
+    MinutesRequestForm,
     RegistrationForm,
     RuleForm,
     SeriesForm,
@@ -416,9 +417,7 @@ def registration_action_view(request, slug, event_id, registration_id):
             raise ValidationError(_("Unknown action."))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    return redirect(
-        request.POST.get("next") or f"/{get_language()}/spaces/{slug}/events/{event_id}/attendance/"
-    )
+    return redirect(safe_next(request, f"/{get_language()}/spaces/{slug}/events/{event_id}/attendance/"))
 
 
 # Agenda, documents, minutes, rules ---------------------------------------------------------------------
@@ -532,7 +531,7 @@ def action_item_status_view(request, slug, event_id, item_id):
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    return redirect(request.POST.get("next") or event.get_absolute_url())
+    return redirect(safe_next(request, event.get_absolute_url()))
 
 
 @login_required
@@ -541,8 +540,13 @@ def minutes_request_view(request, slug, event_id):
     event = selectors.event_for_user(request.user, slug, event_id)
     if not request.user.has_perm("events.request_minutes", event):
         raise PermissionDenied
+    form = MinutesRequestForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect(event)
     try:
-        services.minutes_access_request(event=event, user=request.user, reason=request.POST.get("reason", ""))
+        services.minutes_access_request(event=event, user=request.user, reason=form.cleaned_data["reason"])
         messages.success(request, _("Your request is sent to the secretariat."))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -589,10 +593,9 @@ def announce_view(request, slug):
     if not request.user.has_perm("spaces.manage_space", space):
         raise PermissionDenied
     event = None
-    if request.GET.get("event") or request.POST.get("event"):
-        event = get_object_or_404(
-            Event, pk=request.GET.get("event") or request.POST.get("event"), space=space
-        )
+    if raw_event := request.GET.get("event") or request.POST.get("event"):
+        # A hand-edited ?event= is the 404 of an event that is not in this space, never a 500.
+        event = get_object_or_404(Event, pk=parse_id(raw_event) or 0, space=space)
     form = AnnouncementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         announcement = services.announcement_send(

@@ -1,7 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from hiwar.core.forms import MAX_ID
 from hiwar.grouping.distances import DEFAULT_WEIGHTS
+
+MAX_SEED = 2**31 - 1  # the seed is stored in a 32-bit integer column
 
 WEIGHT_LABELS = {
     "sector": _("Sector"),
@@ -38,6 +41,7 @@ class ComposeForm(forms.Form):
         label=_("Variant"),
         required=False,
         min_value=0,
+        max_value=MAX_SEED,
         initial=0,
         help_text=_("Another number gives another, equally diverse, seating."),
     )
@@ -64,8 +68,8 @@ class ComposeForm(forms.Form):
 
 
 class MoveForm(forms.Form):
-    user_id = forms.IntegerField(widget=forms.HiddenInput)
-    table = forms.IntegerField(label=_("Move to table"), min_value=1)
+    user_id = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=MAX_ID)
+    table = forms.IntegerField(label=_("Move to table"), min_value=1, max_value=MAX_ID)
 
 
 class KeepTogetherForm(forms.Form):

@@ -115,8 +115,17 @@ def compose(
     seed: int = 0,
 ) -> Composition:
     people, facilitator_indices, problems = read_people(participants, facilitators)
+    if not people and not problems:
+        problems.append(f"{participants}: no participants; the file has only its header row.")
     if tables < 1:
         problems.append("There must be at least one table.")
+    elif people and tables > len(people):
+        # Checked before any array is sized by the table count (--tables 10**9 would exhaust memory).
+        problems.append(f"{tables} tables for {len(people)} people: give at most {len(people)} tables.")
+    if seed < 0:
+        problems.append("The seed must be zero or a positive number.")
+    if time_limit <= 0:
+        problems.append("The time limit must be a positive number of seconds.")
     if facilitators and len(facilitator_indices) != tables:
         problems.append(
             f"{facilitators}: {len(facilitator_indices)} facilitators for {tables} tables; give one per table."

@@ -9,7 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hiwar.core.forms import add_validation_error
+from hiwar.core.forms import add_validation_error, parse_id
 from hiwar.events.selectors import event_for_user
 from hiwar.grouping import selectors, services
 from hiwar.grouping.forms import ComposeForm, KeepTogetherForm, MoveForm
@@ -100,7 +100,11 @@ def keep_together_view(request, slug, event_id):
     form = KeepTogetherForm(request.POST, people=people)
     if request.POST.get("release"):
         first, _sep, second = request.POST["release"].partition("-")
-        services.release(composition=composition, pair=[int(first), int(second)], actor=request.user)
+        pair = [parse_id(first), parse_id(second)]
+        if None in pair:
+            messages.error(request, _("Choose two different people of this composition."))
+        else:
+            services.release(composition=composition, pair=pair, actor=request.user)
     elif form.is_valid():
         try:
             services.keep_together(

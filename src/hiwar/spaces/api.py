@@ -1,11 +1,15 @@
 from datetime import date
 
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.urls import reverse
-from ninja import Field, Router, Schema
+from ninja import Field, Path, Query, Router, Schema
 
+from hiwar.core.api import ERRORS, ERRORS_AND_404, PLAIN_TEXT, SLUG
 from hiwar.core.translation import pick
 from hiwar.spaces import selectors
+from hiwar.spaces.models import Space
+from hiwar.spaces.predicates import membership_of
 
 router = Router(tags=["spaces"])
 
@@ -37,9 +41,12 @@ class SpaceOut(Schema):
 
 
 class SpaceDetailOut(SpaceOut):
-    description: str
-    member_count: int
+    description: str | None = Field(description="Only for those who may see the space's content.")
+    member_count: int | None = Field(description="Only for those who may see the space's content.")
     phases: list[PhaseOut] | None = Field(description="Only for those who may see the space's content.")
+    join_url: str | None = Field(
+        description="Where a non-member joins or asks to join (POST, signed in); null for members."
+    )
 
 
 class SpacePage(Schema):
@@ -64,8 +71,14 @@ def _space_out(space) -> dict:
     }
 
 
-@router.get("", response=SpacePage, summary="Spaces the caller may see")
-def list_spaces(request, kind: str = "", region: str = "", q: str = "", page: int = 1):
+@router.get("", response={200: SpacePage, **ERRORS}, summary="Spaces the caller may see")
+def list_spaces(
+    request,
+    kind: str = Query("", max_length=50, pattern=PLAIN_TEXT),
+    region: str = Query("", max_length=50, pattern=PLAIN_TEXT),
+    q: str = Query("", max_length=200, pattern=PLAIN_TEXT),
+    page: int = Query(1, ge=1, le=1_000_000),
+):
     spaces = selectors.space_list(request.user, kind=kind, region=region, query=q)
     paginator = Paginator(spaces, 50)
     current = paginator.get_page(page)
@@ -77,15 +90,28 @@ def list_spaces(request, kind: str = "", region: str = "", q: str = "", page: in
     }
 
 
-@router.get("/{slug}", response=SpaceDetailOut, summary="One space (404 when it does not exist or is hidden)")
-def get_space(request, slug: str):
-    space = selectors.space_for_user(request.user, slug)
-    data = _space_out(space) | {
-        "description": pick(space.description),
-        "member_count": space.memberships.count(),
-    }
-    data["phases"] = None
+@router.get(
+    "/{slug}",
+    response={200: SpaceDetailOut, **ERRORS_AND_404},
+    summary="One space (404 when it does not exist or is hidden)",
+)
+def get_space(request, slug: str = Path(..., max_length=100, pattern=SLUG)):
+    found = Space.objects.filter(slug=slug).first()
+    # A missing space is checked as a closed one (id 0 names no row), so "missing" and "hidden"
+    # do the same work and answer the same 404.
+    stand_in = Space(pk=0, slug=slug, visibility="closed", title={})
+    allowed = request.user.has_perm("spaces.see_space", found or stand_in)
+    if found is None or not allowed:
+        raise Http404
+    space = found
+    data = _space_out(space) | {"description": None, "member_count": None, "phases": None}
+    # A non-member sees what the page shows: title, kind, where it is, and a way to ask to join.
+    data["join_url"] = (
+        None if membership_of(request.user, space) else reverse("spaces:join", args=[space.slug])
+    )
     if request.user.has_perm("spaces.view_space", space):
+        data["description"] = pick(space.description)
+        data["member_count"] = space.memberships.count()
         overview = selectors.space_overview(space)
         data["phases"] = [
             {

@@ -243,26 +243,25 @@ def join_request_decide_view(request, slug, request_id):
     return redirect("spaces:members", slug=space.slug)
 
 
+def _unusable_invitation(request, errors=None, status=404):
+    # Neutral on purpose: a wrong, used, withdrawn or expired link never names the (closed) space.
+    errors = errors or [
+        _("This invitation is not valid or no longer open. Ask the space's secretariat for a new one.")
+    ]
+    return render(request, "spaces/invitation.html", {"invitation": None, "errors": errors}, status=status)
+
+
 def invitation_view(request, token):
     invitation = services.invitation_for_token(token)
-    if not request.user.is_authenticated:
-        if invitation is None:
-            raise Http404
-        return render(request, "spaces/invitation.html", {"invitation": invitation, "token": token})
-    if request.method == "POST":
+    if request.method == "POST" and request.user.is_authenticated:
         try:
             membership = services.invitation_accept(token=token, user=request.user)
         except ValidationError as error:
-            return render(
-                request,
-                "spaces/invitation.html",
-                {"invitation": invitation, "token": token, "errors": error.messages},
-                status=400,
-            )
+            return _unusable_invitation(request, error.messages, status=400)
         messages.success(request, _("Welcome to the space."))
         return redirect(membership.space)
-    if invitation is None:
-        raise Http404
+    if invitation is None or not invitation.is_pending:
+        return _unusable_invitation(request)
     return render(request, "spaces/invitation.html", {"invitation": invitation, "token": token})
 
 
@@ -280,6 +279,9 @@ def join_view(request, slug):
         elif form.is_valid():
             services.join_request_create(space=space, user=request.user, message=form.cleaned_data["message"])
             messages.success(request, _("Your request is sent; the secretariat will answer it."))
+        else:
+            for errors in form.errors.values():
+                messages.error(request, " ".join(errors))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect(space)
