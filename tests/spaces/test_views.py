@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -240,3 +242,34 @@ def test_an_unusable_invitation_never_names_the_space(client, space_with_roles, 
             assert response.status_code in (302, 400, 404), state
             assert space.title["en"] not in page
             assert all(title not in page for title in space.title.values())
+
+
+@pytest.mark.parametrize("who", ["anonymous", "outsider"])
+def test_a_hidden_space_or_event_answers_exactly_like_a_missing_one(
+    client, space_with_roles, make_event, who
+):
+    """Same status, same page, same database work: nothing tells a closed space exists."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    space, people = space_with_roles("closed")
+    event = make_event(space)
+    if who == "outsider":
+        client.force_login(people["outsider"])
+    pairs = [
+        (f"/en/spaces/{space.slug}/", "/en/spaces/no-such-space/"),
+        (f"/en/spaces/{space.slug}/events/{event.pk}/", f"/en/spaces/{space.slug}/events/99999999/"),
+        (f"/api/v1/spaces/{space.slug}", "/api/v1/spaces/no-such-space"),
+        (f"/api/v1/events/{event.pk}", "/api/v1/events/99999999"),
+    ]
+    for hidden, missing in pairs:
+        answers = []
+        for url in (hidden, missing):
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(url)
+            # The page links to itself (the language switcher): compare it without its own address.
+            body = response.content.decode().replace(url.removeprefix("/en"), "THIS-PAGE")
+            body = re.sub(r'name="csrfmiddlewaretoken" value="\w+"', "CSRF", body)  # masked anew each time
+            answers.append((response.status_code, body, len(queries)))
+        assert answers[0] == answers[1], hidden
+        assert answers[0][0] == 404

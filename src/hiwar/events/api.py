@@ -3,7 +3,6 @@
 from datetime import date, datetime
 
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import get_language
 from ninja import Field, Path, Query, Router, Schema
@@ -14,7 +13,6 @@ from hiwar.core.translation import pick
 from hiwar.events import selectors
 from hiwar.events.display import event_when
 from hiwar.events.models import Event
-from hiwar.spaces.models import Space
 
 router = Router(tags=["events"])
 PAGE_SIZE = 50
@@ -124,14 +122,7 @@ def list_events(
     summary="One event (404 when it does not exist or is hidden)",
 )
 def get_event(request, event_id: int = Path(..., ge=1, le=MAX_ID)):
-    found = Event.objects.select_related("space", "series").filter(pk=event_id).first()
-    # A missing event is checked as one of a closed space (id 0 names no row), so "missing" and
-    # "hidden" do the same work and answer the same 404.
-    stand_in = Event(pk=0, space=Space(pk=0, slug="", visibility="closed", title={}), title={})
-    allowed = request.user.has_perm("events.view_event", found or stand_in)
-    if found is None or not allowed:
-        raise Http404
-    event = found
+    event = selectors.event_for_user(request.user, None, event_id)
     logistics = request.user.has_perm("events.see_logistics", event)
     language = get_language()
     return _event_out(event) | {

@@ -17,7 +17,7 @@ from hiwar.events.models import (
     Registration,
     SchedulingRule,
 )
-from hiwar.spaces.models import Space
+from hiwar.spaces.models import Space, SpaceVisibility
 
 MIN_DISCUSSION_MINUTES = 75  # C7: discussion groups of at least 75 minutes
 MIN_MATERIALS_DAYS = 14  # R4: materials published well in advance
@@ -55,12 +55,15 @@ def event_list(
     ).order_by("earliest", "start", "id")
 
 
-def event_for_user(user, slug: str, event_id: int) -> Event:
-    """The event if the user may see it; the same 404 for missing and hidden."""
-    event = Event.objects.select_related("space", "series").filter(pk=event_id, space__slug=slug).first()
-    if event is None or not user.has_perm("events.view_event", event):
+def event_for_user(user, slug: str | None, event_id: int) -> Event:
+    """The event if the user may see it; the same 404, after the same work, for missing and hidden."""
+    events = Event.objects.select_related("space", "series").filter(pk=event_id)
+    found = (events.filter(space__slug=slug) if slug is not None else events).first()
+    stand_in = Event(pk=0, space=Space(pk=0, slug="", visibility=SpaceVisibility.CLOSED, title={}), title={})
+    allowed = user.has_perm("events.view_event", found or stand_in)
+    if found is None or not allowed:
         raise Http404
-    return event
+    return found
 
 
 def my_events(user) -> QuerySet[Event]:

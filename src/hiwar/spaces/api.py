@@ -1,14 +1,12 @@
 from datetime import date
 
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.urls import reverse
 from ninja import Field, Path, Query, Router, Schema
 
 from hiwar.core.api import ERRORS, ERRORS_AND_404, PLAIN_TEXT, SLUG
 from hiwar.core.translation import pick
 from hiwar.spaces import selectors
-from hiwar.spaces.models import Space
 from hiwar.spaces.predicates import membership_of
 
 router = Router(tags=["spaces"])
@@ -96,14 +94,7 @@ def list_spaces(
     summary="One space (404 when it does not exist or is hidden)",
 )
 def get_space(request, slug: str = Path(..., max_length=100, pattern=SLUG)):
-    found = Space.objects.filter(slug=slug).first()
-    # A missing space is checked as a closed one (id 0 names no row), so "missing" and "hidden"
-    # do the same work and answer the same 404.
-    stand_in = Space(pk=0, slug=slug, visibility="closed", title={})
-    allowed = request.user.has_perm("spaces.see_space", found or stand_in)
-    if found is None or not allowed:
-        raise Http404
-    space = found
+    space = selectors.space_for_user(request.user, slug)
     data = _space_out(space) | {"description": None, "member_count": None, "phases": None}
     # A non-member sees what the page shows: title, kind, where it is, and a way to ask to join.
     data["join_url"] = (

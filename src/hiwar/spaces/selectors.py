@@ -15,6 +15,7 @@ from hiwar.spaces.models import (
     Phase,
     PhaseStatus,
     Space,
+    SpaceVisibility,
 )
 
 DUE_SOON_DAYS = 30
@@ -38,10 +39,14 @@ def space_list(user, *, kind: str = "", region: str = "", query: str = "") -> Qu
 
 def space_for_user(user, slug: str, perm: str = "spaces.see_space") -> Space:
     """The space if the user holds `perm` on it; the same 404 for missing and forbidden, so nothing leaks."""
-    space = Space.objects.filter(slug=slug).first()
-    if space is None or not user.has_perm(perm, space):
+    found = Space.objects.filter(slug=slug).first()
+    # A missing space is checked as a closed one (id 0 names no row), so "missing" and "hidden" do the
+    # same work and answer the same 404: the time of the answer tells nothing either.
+    stand_in = Space(pk=0, slug=slug, visibility=SpaceVisibility.CLOSED, title={})
+    allowed = user.has_perm(perm, found or stand_in)
+    if found is None or not allowed:
         raise Http404
-    return space
+    return found
 
 
 def memberships_of_space(space: Space) -> QuerySet[Membership]:
