@@ -372,16 +372,21 @@ def wait_ready(ports: list[int], processes: Processes, timeout: float = 90.0) ->
 # Checks ---------------------------------------------------------------------------------------------
 
 
+def task_states(since) -> dict[str, int]:
+    """Tasks by status; a task waiting for a later time (an event reminder) counts as SCHEDULED."""
+    sql = (
+        "SELECT CASE WHEN status = 'READY' AND run_after > now() THEN 'SCHEDULED' ELSE status END, count(*)"
+        " FROM django_tasks_database_dbtaskresult WHERE enqueued_at >= %s GROUP BY 1"
+    )
+    return dict(query(sql, (since,)))
+
+
 def wait_for_queue(since, timeout: float) -> bool:
-    """Wait until no task enqueued since `since` is ready or running; False when the time ran out."""
+    """Wait until no task enqueued since `since` is due or running; False when the time ran out."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        (pending,) = query(
-            "SELECT count(*) FROM django_tasks_database_dbtaskresult"
-            " WHERE enqueued_at >= %s AND status IN ('READY', 'RUNNING')",
-            (since,),
-        )[0]
-        if not pending:
+        states = task_states(since)
+        if not states.get("READY") and not states.get("RUNNING"):
             return True
         time.sleep(0.5)
     return False
@@ -405,12 +410,7 @@ class Outcome:
 
 
 def check_tasks(since, first_delivery: int, mails: Path) -> Outcome:
-    tasks = dict(
-        query(
-            "SELECT status, count(*) FROM django_tasks_database_dbtaskresult WHERE enqueued_at >= %s GROUP BY status",
-            (since,),
-        )
-    )
+    tasks = task_states(since)
     (ran_twice,) = query(
         "SELECT count(*) FROM django_tasks_database_dbtaskresult"
         " WHERE enqueued_at >= %s AND jsonb_array_length(worker_ids) > 1",

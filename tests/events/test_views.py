@@ -229,7 +229,7 @@ def test_registration_is_throttled_per_account(client, public_event, settings):
     response = client.post(url("register", event), {})
     assert response.status_code == 429
     assert int(response["Retry-After"]) <= 3600
-    assert "Too many attempts. Try again in" in response.content.decode()
+    assert "محاولات كثيرة جدًا. أعد المحاولة بعد" in response.content.decode()  # the page's language
     assert Registration.objects.get(user=people["outsider"]).status == "cancelled"
     # Someone else registers as usual.
     client.force_login(people["member"])
