@@ -373,9 +373,13 @@ def wait_ready(ports: list[int], processes: Processes, timeout: float = 90.0) ->
 
 
 def task_states(since) -> dict[str, int]:
-    """Tasks by status; a task waiting for a later time (an event reminder) counts as SCHEDULED."""
+    """Tasks by status; a task waiting for a later time (an event reminder) counts as SCHEDULED.
+
+    A task to run at once has run_after 9999-01-01 (django-tasks-db's "no time set").
+    """
     sql = (
-        "SELECT CASE WHEN status = 'READY' AND run_after > now() THEN 'SCHEDULED' ELSE status END, count(*)"
+        "SELECT CASE WHEN status = 'READY' AND run_after > now() AND run_after < '9000-01-01'"
+        " THEN 'SCHEDULED' ELSE status END, count(*)"
         " FROM django_tasks_database_dbtaskresult WHERE enqueued_at >= %s GROUP BY 1"
     )
     return dict(query(sql, (since,)))

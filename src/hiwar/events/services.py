@@ -208,7 +208,6 @@ def _registrations_to_mail(event: Event) -> list[Registration]:
 # Recurring meetings -------------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def series_create(
     *,
     space: Space,
@@ -242,6 +241,12 @@ def series_create(
         ) from error
     if duration <= timedelta(0):
         raise ValidationError({"duration": _("The event must end after it starts.")})
+    # The rule was expanded above, outside any transaction: only the writes hold the lock.
+    with transaction.atomic():
+        return _series_save(space, actor, title, kind, canonical, starts, first_start, duration, tz, fields)
+
+
+def _series_save(space, actor, title, kind, canonical, starts, first_start, duration, tz, fields) -> Series:
     series = Series.objects.create(
         space=space,
         title=clean_translations(title),
