@@ -122,12 +122,13 @@ def task_worker_of(server: subprocess.Popen) -> int | None:
 
 
 def hold_sqlite_lock(database: Path, seconds: float) -> None:
+    """Hold SQLite's write lock, as a long transaction would: every writer waits, then gives up."""
     import sqlite3
 
-    locker = sqlite3.connect(database, isolation_level=None)
-    locker.execute("PRAGMA locking_mode=EXCLUSIVE")
-    locker.execute("BEGIN EXCLUSIVE")
+    locker = sqlite3.connect(database, isolation_level=None, timeout=30)  # waits for a writer to finish
+    locker.execute("BEGIN IMMEDIATE")
     locker.execute("CREATE TABLE bench_lock (x INTEGER)")
+    print(f"database locked for {seconds:.0f} s", flush=True)
     time.sleep(seconds)
     locker.execute("ROLLBACK")
     locker.close()
@@ -181,7 +182,7 @@ def main(argv=None) -> int:
                     if pid and sum(sink.ids.values()) > 0:
                         os.kill(pid, signal.SIGKILL)
                         kills += 1
-                elif args.db == "sqlite" and args.lock and lock_thread is None:
+                if args.db == "sqlite" and args.lock and lock_thread is None and kills >= 1:
                     lock_thread = threading.Thread(
                         target=hold_sqlite_lock, args=(home / "hiwar.sqlite3", args.lock)
                     )

@@ -616,4 +616,8 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:  # the servers and workers are stopped already (see run_setup)
+        print("interrupted", file=sys.stderr)
+        sys.exit(130)
