@@ -15,6 +15,7 @@ import time
 
 PR_SET_PDEATHSIG = 1
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+HEALTHY_RUN_SECONDS = 60.0
 
 
 def _die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
@@ -41,6 +42,7 @@ class Supervisor:
         self.main: subprocess.Popen | None = None
         self.helper: subprocess.Popen | None = None
         self.helper_restarts = 0
+        self.helper_started_at = 0.0
 
     def _start(self, command: list[str]) -> subprocess.Popen:
         return subprocess.Popen(command, env=self.env, preexec_fn=_die_with_parent)  # noqa: S603
@@ -54,6 +56,7 @@ class Supervisor:
             self.main = self._start(self.main_command)
             if self.helper_command:
                 self.helper = self._start(self.helper_command)
+                self.helper_started_at = time.monotonic()
             return self._watch()
         finally:
             self._stop_all()
@@ -68,6 +71,8 @@ class Supervisor:
                 print(f"hiwar: the web server exited ({code}); stopping.", file=sys.stderr)
                 return code
             if self.helper is not None and self.helper.poll() is not None and next_helper_start is None:
+                if time.monotonic() - self.helper_started_at > HEALTHY_RUN_SECONDS:
+                    self.helper_restarts = 0  # it ran well for a while: this is a new trouble
                 delay = min(self.max_restart_delay, 2.0**self.helper_restarts)
                 print(
                     f"hiwar: the task worker exited ({self.helper.returncode}); restarting in {delay:.0f} s.",
@@ -76,6 +81,7 @@ class Supervisor:
                 next_helper_start = time.monotonic() + delay
             if next_helper_start is not None and time.monotonic() >= next_helper_start:
                 self.helper = self._start(self.helper_command)
+                self.helper_started_at = time.monotonic()
                 self.helper_restarts += 1
                 next_helper_start = None
             time.sleep(0.2)
