@@ -174,8 +174,9 @@ else:
             # Django's database cache with an atomic incr (see hiwar/core/cache.py).
             "BACKEND": "hiwar.core.cache.AtomicDatabaseCache",
             "LOCATION": "hiwar_cache",
-            # Culling past MAX_ENTRIES would drop live counters, so a flood of keys cannot reset limits.
-            "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+            # Past MAX_ENTRIES expired counters are deleted first; only a flood of live keys beyond it
+            # would drop some. Every write counts the table, so it must stay a modest size.
+            "OPTIONS": {"MAX_ENTRIES": 200_000},
         }
     }
 

@@ -16,3 +16,16 @@ def hang_the_first_time(folder: str) -> int:
         time.sleep(120)
     (folder_path / "done").write_text(str(runs + 1))
     return runs + 1
+
+
+@task()
+def database_lost_the_first_time(folder: str) -> int:
+    """The first run meets the database gone (as when PostgreSQL restarts mid-task)."""
+    from django.db import OperationalError
+
+    folder_path = Path(folder)
+    runs = len(list(folder_path.glob("run-*"))) + 1
+    (folder_path / f"run-{runs}").write_text("started")
+    if runs == 1:
+        raise OperationalError("server closed the connection unexpectedly")
+    return runs

@@ -43,10 +43,75 @@ def test_a_change_that_rolls_back_sends_nothing(db, mailoutbox, django_capture_o
     assert mailoutbox == [] and not EmailDelivery.objects.exists()
 
 
-def test_a_keyed_mail_is_recorded_once(db):
-    assert _record(key="reminder:1:2026-12-01") is not None
-    assert _record(key="reminder:1:2026-12-01") is None
+def test_a_keyed_mail_is_recorded_once_and_sent_once(db):
+    first = _record(key="reminder:1:2026-12-01")
+    # A task that recorded it and died before sending runs again: it gets the same mail to send.
+    assert _record(key="reminder:1:2026-12-01") == first
+    deliver_email.call(first.pk)
+    assert _record(key="reminder:1:2026-12-01") is None  # sent: nothing more to do
     assert EmailDelivery.objects.count() == 1
+
+
+def test_a_mail_marked_sending_a_moment_ago_is_not_sent_twice(db, settings, mailoutbox):
+    """A task reclaimed from a worker that only looked dead finds the mail being sent: it waits."""
+    settings.TASKS = DB_TASKS
+    delivery = _record()
+    EmailDelivery.objects.filter(pk=delivery.pk).update(
+        status="sending", sending_since=timezone.now(), attempts=1
+    )
+    assert deliver_email.call(delivery.pk) == "deferred"
+    assert mailoutbox == []
+    later = DBTaskResult.objects.filter(task_path="hiwar.core.tasks.deliver_email").latest("enqueued_at")
+    assert later.run_after > timezone.now()
+    # Long after, the first worker is surely gone: the mail goes (at least once).
+    EmailDelivery.objects.filter(pk=delivery.pk).update(sending_since=timezone.now() - timedelta(hours=1))
+    assert deliver_email.call(delivery.pk) == "sent" and len(mailoutbox) == 1
+
+
+def test_a_retry_never_reaches_someone_removed_from_a_closed_space_meanwhile(
+    space_with_roles, settings, mailoutbox
+):
+    from hiwar.spaces import services as space_services
+    from hiwar.spaces.models import Membership
+
+    settings.TASKS = DB_TASKS
+    for name, value in DOWN_SMTP.items():
+        setattr(settings, name, value)
+    space, people = space_with_roles("closed")
+    announcement = event_services.announcement_send(
+        space=space, actor=people["convenor"], subject="Plans", body="Secret"
+    )
+    mine = EmailDelivery.objects.get(topic=f"announcement:{announcement.pk}", recipient=people["member"])
+    deliver_email.call(mine.pk)  # the mail server is down: queued again for later
+    mine.refresh_from_db()
+    assert mine.status == "queued" and mine.attempts == 1
+    space_services.membership_remove(
+        membership=Membership.objects.get(space=space, user=people["member"]), actor=people["convenor"]
+    )
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"  # the server is back
+    assert deliver_email.call(mine.pk) == "withdrawn"
+    assert mailoutbox == []
+    # The others still get it.
+    observer = EmailDelivery.objects.get(
+        topic=f"announcement:{announcement.pk}", recipient=people["observer"]
+    )
+    assert deliver_email.call(observer.pk) == "sent"
+
+
+def test_a_mail_whose_task_was_lost_can_be_sent_again_by_a_manager(
+    client, space_with_roles, mailoutbox, django_capture_on_commit_callbacks
+):
+    space, people = space_with_roles("public")
+    lost = record_email(to="lost@example.org", subject="Hello", body="…", space=space)  # its task never ran
+    EmailDelivery.objects.filter(pk=lost.pk).update(created_at=timezone.now() - timedelta(hours=2))
+    client.force_login(people["secretariat"])
+    assert (
+        "1 e-mail could not be sent."
+        in client.get("/en" + reverse("spaces:deliveries", args=[space.slug])[3:]).content.decode()
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("spaces:deliveries_retry", args=[space.slug]))
+    assert [m.to for m in mailoutbox] == [["lost@example.org"]]
 
 
 def test_a_refused_send_is_tried_again_later_on_a_queue_that_can_wait(db, settings):
@@ -73,7 +138,8 @@ def test_a_send_that_keeps_failing_is_marked_failed_and_shown_to_managers(
         queue_email(to="nobody@example.org", template="spaces/email/join_decision",
                     context={"space_title": "x", "approved": True, "link": "http://x"}, space=space)  # fmt: skip
     delivery = EmailDelivery.objects.get()
-    assert delivery.status == "failed" and delivery.attempts == settings.HIWAR_EMAIL_MAX_ATTEMPTS
+    # Sent within the request (no queue that can wait): one attempt, then it is the manager's to retry.
+    assert delivery.status == "failed" and delivery.attempts == 1
 
     client.force_login(people["member"])
     assert client.get(reverse("spaces:deliveries", args=[space.slug])).status_code == 404

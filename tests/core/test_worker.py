@@ -226,3 +226,24 @@ def test_serve_restarts_a_dead_worker_and_leaves_nothing_behind_on_sigterm(home,
         for pid in everyone:
             if _alive(pid):
                 os.kill(pid, signal.SIGKILL)
+
+
+def test_a_task_that_meets_a_lost_database_runs_again_instead_of_failing(home, tmp_path):
+    folder = tmp_path / "runs"
+    folder.mkdir()
+    _python(
+        home,
+        f"from tests.core.tasks_for_workers import database_lost_the_first_time\n"
+        f"database_lost_the_first_time.enqueue({str(folder)!r})",
+    )
+    subprocess.run(
+        [sys.executable, "-m", "hiwar.cli", "worker", "--once"], env=_env(home), check=True, timeout=120
+    )
+    result = json.loads(
+        _python(
+            home,
+            "import json\nfrom django_tasks_db.models import DBTaskResult\n"
+            "t = DBTaskResult.objects.get()\nprint(json.dumps([t.status, t.return_value]))",
+        )
+    )
+    assert result == ["SUCCESSFUL", 2]

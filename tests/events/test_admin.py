@@ -33,3 +33,20 @@ def test_cancelling_from_the_admin_tells_participants_and_is_audited(
     assert space.audit_entries.filter(action="event.cancel").exists()
     # The waiting person stays waiting: a cancelled event gives no seat.
     assert Registration.objects.get(event=event, user=waiting).status == "waitlisted"
+
+
+def test_an_unknown_time_zone_in_the_admin_is_a_form_error(admin_client, make_space, make_event):
+    event = make_event(make_space())
+    page = admin_client.get(f"/en/admin/events/event/{event.pk}/change/")
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    data = {name: form.initial.get(name) for name in form.fields if form.initial.get(name) is not None}
+    data.update(
+        title='{"en": "Dialogue"}', description="{}", interpretation_languages="[]", timezone="Mars/Base"
+    )
+    data.update({"agenda-TOTAL_FORMS": "0", "agenda-INITIAL_FORMS": "0", "registrations-TOTAL_FORMS": "0", "registrations-INITIAL_FORMS": "0"})  # fmt: skip
+    response = admin_client.post(f"/en/admin/events/event/{event.pk}/change/", data)
+    assert response.status_code == 200
+    assert "Unknown time zone: Mars/Base." in response.content.decode()
+    event.refresh_from_db()
+    assert event.timezone == "Asia/Amman"

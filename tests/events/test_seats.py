@@ -188,3 +188,35 @@ def test_facilitators_of_a_dialogue_take_no_participant_seat(make_space, make_ev
     webinar = make_event(space, kind="webinar", capacity=1)
     services.register(event=webinar, user=facilitator)
     assert services.register(event=webinar, user=participants[0]).status == "waitlisted"
+
+
+def test_a_role_change_moves_the_seat_rule_with_it(make_space, make_event, user):
+    """A facilitator made a participant keeps their seat (the dialogue may run one over, and stays
+    editable); a participant made a facilitator frees a seat for the next who waits."""
+    space = make_space(members=[(user, Role.CONVENOR)])
+    dialogue = make_event(space, kind="dialogue", capacity=1)
+    facilitator, participant, waiting = UserFactory(), UserFactory(), UserFactory()
+    space_services.membership_add(space=space, user=facilitator, role=Role.FACILITATOR)
+    for person in (participant, waiting):
+        space_services.membership_add(space=space, user=person)
+    for person in (facilitator, participant, waiting):
+        services.register(event=dialogue, user=person)
+    assert [_status(dialogue, p) for p in (facilitator, participant, waiting)] == [
+        "confirmed",
+        "confirmed",
+        "waitlisted",
+    ]
+
+    space_services.membership_change_role(
+        membership=Membership.objects.get(space=space, user=facilitator), role=Role.MEMBER, actor=user
+    )
+    assert _status(dialogue, facilitator) == "confirmed"
+    services.event_update(event=dialogue, actor=user, title={"en": "Dialogue on water"})  # still editable
+
+    space_services.membership_change_role(
+        membership=Membership.objects.get(space=space, user=participant), role=Role.FACILITATOR, actor=user
+    )
+    space_services.membership_change_role(
+        membership=Membership.objects.get(space=space, user=facilitator), role=Role.FACILITATOR, actor=user
+    )
+    assert _status(dialogue, waiting) == "confirmed"

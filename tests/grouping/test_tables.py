@@ -264,3 +264,28 @@ def test_large_lists_are_composed_in_the_background_with_progress(
     composition = Composition.objects.get()
     assert composition.job_state == "" and composition.seats.count() == 21
     assert "<progress" not in client.get(url).content.decode()
+
+
+def test_a_composition_whose_task_was_lost_does_not_block_composing_again(
+    client, dialogue, settings, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    event, convenor, _people, _facilitators = dialogue
+    settings.HIWAR_GROUPING_INLINE_MAX = 5
+    client.force_login(convenor)
+    url = reverse("grouping:tables", args=[event.space.slug, event.pk])
+    Composition.objects.create(  # a worker stopped in the middle of it an hour ago
+        event=event,
+        table_count=3,
+        job_state="running",
+        job_started_at=timezone.now() - timedelta(hours=1),
+        job_params={"time_limit": 20},
+    )
+    assert "<progress" not in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"table_count": 3, "seed": 0})
+    composition = Composition.objects.get()
+    assert composition.job_state == "" and composition.seats.count() == 21

@@ -13,7 +13,17 @@ from tests.conftest import ROLES
 from tests.factories import UserFactory
 
 VISIBILITIES = ["public", "members", "closed"]
-STATES = ["anonymous", "outsider", "unverified", "staff", "invited", "left", "superuser", *ROLES]
+STATES = [
+    "anonymous",
+    "outsider",
+    "unverified",
+    "staff",
+    "invited",
+    "left",
+    "superuser",
+    "deactivated",
+    *ROLES,
+]
 
 
 @pytest.fixture
@@ -26,9 +36,12 @@ def world(db, make_space):
     people["staff"].save()
     people["superuser"].is_superuser = True
     people["superuser"].save()
+    people["deactivated"].is_active = False  # a member whose account an administrator suspended
+    people["deactivated"].save()
     spaces = {}
     for visibility in VISIBILITIES:
-        space = make_space(visibility=visibility, members=[(people[role], role) for role in ROLES])
+        members = [(people[role], role) for role in ROLES] + [(people["deactivated"], "member")]
+        space = make_space(visibility=visibility, members=members)
         services.invitation_create(
             space=space, email=people["invited"].email, role="member", invited_by=people["convenor"]
         )

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -104,6 +106,11 @@ class EmailDelivery(models.Model):
         SENDING = "sending", _("Being sent")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
+        WITHDRAWN = "withdrawn", _("Withdrawn: the person may no longer see it")
+
+    FINAL = (Status.SENT, Status.FAILED, Status.WITHDRAWN)
+    # Queued or being sent for this long without an answer: its task was lost (see docs/tasks.md).
+    STUCK_AFTER = timedelta(minutes=30)
 
     message_id = models.CharField(max_length=200, unique=True)
     # A stable name for mails that must go once only (a reminder for one start time); empty otherwise.
@@ -120,6 +127,12 @@ class EmailDelivery(models.Model):
         on_delete=models.SET_NULL,
         related_name="email_deliveries",
     )
+    # A mail about a space's content goes out only while its recipient may still see the space
+    # (checked again at each attempt: a retry must not reach someone removed meanwhile).
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requires_perm = models.CharField(max_length=60, blank=True)
     # What the mail is about, for the pages that report on it ("announcement:12").
     topic = models.CharField(max_length=60, blank=True, db_index=True)
     status = models.CharField(
@@ -129,6 +142,7 @@ class EmailDelivery(models.Model):
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("queued"), auto_now_add=True, db_index=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    sending_since = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -45,7 +45,11 @@ class Supervisor:
         self.helper_started_at = 0.0
 
     def _start(self, command: list[str]) -> subprocess.Popen:
-        return subprocess.Popen(command, env=self.env, preexec_fn=_die_with_parent)  # noqa: S603
+        # A session of its own: Ctrl+C in the terminal reaches the supervisor only, which then asks
+        # each child once to stop (a second signal would make the task worker abort its task).
+        return subprocess.Popen(  # noqa: S603
+            command, env=self.env, preexec_fn=_die_with_parent, start_new_session=True
+        )
 
     def _on_signal(self, signum, frame) -> None:
         self.stopping = True

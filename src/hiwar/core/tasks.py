@@ -27,13 +27,31 @@ def deliver_email(delivery_id: int) -> str:
     """Send one recorded e-mail; retried with backoff while the mail server refuses or is down."""
     from hiwar.core.models import EmailDelivery
 
+    now = timezone.now()
     with transaction.atomic():
-        delivery = EmailDelivery.objects.select_for_update().filter(pk=delivery_id).first()
-        if delivery is None or delivery.status in (EmailDelivery.Status.SENT, EmailDelivery.Status.FAILED):
+        delivery = (
+            EmailDelivery.objects.select_for_update()
+            .select_related("recipient", "space")
+            .filter(pk=delivery_id)
+            .first()
+        )
+        if delivery is None or delivery.status in EmailDelivery.FINAL:
             return delivery.status if delivery else "missing"
+        if not _may_still_receive(delivery):
+            delivery.status = EmailDelivery.Status.WITHDRAWN
+            delivery.save(update_fields=["status"])
+            return delivery.status
+        # Marked "sending" a moment ago: another worker may be at the mail server with it right now
+        # (this task was reclaimed from a worker that only looked dead). Look again later.
+        busy_until = delivery.sending_since and delivery.sending_since + _sending_grace()
+        if delivery.status == EmailDelivery.Status.SENDING and busy_until and busy_until > now:
+            if _can_wait():
+                deliver_email.using(run_after=busy_until).enqueue(delivery.pk)
+                return "deferred"
         delivery.status = EmailDelivery.Status.SENDING
+        delivery.sending_since = now
         delivery.attempts += 1
-        delivery.save(update_fields=["status", "attempts"])
+        delivery.save(update_fields=["status", "sending_since", "attempts"])
 
     message = EmailMultiAlternatives(
         subject=delivery.subject,
@@ -53,20 +71,36 @@ def deliver_email(delivery_id: int) -> str:
     return EmailDelivery.Status.SENT
 
 
+def _may_still_receive(delivery) -> bool:
+    if not delivery.requires_perm or delivery.recipient is None:
+        return True
+    return delivery.recipient.is_active and delivery.recipient.has_perm(
+        delivery.requires_perm, delivery.space
+    )
+
+
+def _sending_grace() -> timedelta:
+    return timedelta(seconds=2 * settings.HIWAR_WORKER_DEAD_AFTER)
+
+
+def _can_wait() -> bool:
+    return deliver_email.get_backend().supports_defer
+
+
 def _after_failure(delivery, error: Exception) -> str:
     from hiwar.core.models import EmailDelivery
 
     text = f"{type(error).__name__}: {error}"[:2000]
-    if delivery.attempts >= settings.HIWAR_EMAIL_MAX_ATTEMPTS:
-        logger.warning("e-mail %s to %s failed for good: %s", delivery.pk, delivery.to, text)
+    # A backend that cannot wait (HIWAR_TASKS=immediate) sends inside the request: one attempt only,
+    # then the manager sees it failed and may send it again.
+    if delivery.attempts >= settings.HIWAR_EMAIL_MAX_ATTEMPTS or not _can_wait():
+        logger.warning("e-mail %s to %s failed: %s", delivery.pk, delivery.to, text)
         EmailDelivery.objects.filter(pk=delivery.pk).update(
             status=EmailDelivery.Status.FAILED, last_error=text
         )
         return EmailDelivery.Status.FAILED
-    EmailDelivery.objects.filter(pk=delivery.pk).update(status=EmailDelivery.Status.QUEUED, last_error=text)
-    backend = deliver_email.get_backend()
-    if backend.supports_defer:
-        deliver_email.using(run_after=timezone.now() + retry_delay(delivery.attempts)).enqueue(delivery.pk)
-    else:  # a backend that cannot wait (tests, HIWAR_TASKS=immediate) tries again at once
-        deliver_email.enqueue(delivery.pk)
+    EmailDelivery.objects.filter(pk=delivery.pk).update(
+        status=EmailDelivery.Status.QUEUED, sending_since=None, last_error=text
+    )
+    deliver_email.using(run_after=timezone.now() + retry_delay(delivery.attempts)).enqueue(delivery.pk)
     return EmailDelivery.Status.QUEUED

@@ -14,7 +14,14 @@ import time
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import DatabaseError, close_old_connections, connection, transaction
+from django.db import (
+    DatabaseError,
+    InterfaceError,
+    OperationalError,
+    close_old_connections,
+    connection,
+    transaction,
+)
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django_tasks_db.compat import DEFAULT_TASK_BACKEND_ALIAS, TaskResultStatus
@@ -158,17 +165,53 @@ class SupervisedWorker(Worker):
                 continue
             self.failures = 0
             if task_result is not None:
-                try:
-                    self.run_task(task_result)
-                except DatabaseError as error:
-                    # The result could not be recorded; the task stays "running" until it is
-                    # reclaimed and run again, which every task is written to bear.
-                    self.wait_after_failure(error)
+                self.run_task(task_result)
                 continue
             if self.batch:
                 return
             if self.running:
                 time.sleep(self.interval)
+
+    def run_task(self, db_task_result: DBTaskResult) -> None:
+        """Run one task. A database error inside it (locked, connection lost) is not the task's
+        fault: the task goes back to the queue, to run again when the database answers. Any other
+        error fails it for good, with its traceback, as django-tasks-db does."""
+        self.running_task = True
+        try:
+            try:
+                task = db_task_result.task
+                result = db_task_result.task_result
+                value = task.call(*result.args, **result.kwargs)
+                db_task_result.set_successful(value)
+            except (OperationalError, InterfaceError) as error:
+                self._put_back(db_task_result, error)
+            except Exception as error:  # the task's own failure: recorded, not retried
+                self._record_failure(db_task_result, error)
+        finally:
+            self.running_task = False
+            self._run_tasks += 1
+
+    def _record_failure(self, db_task_result: DBTaskResult, error: Exception) -> None:
+        try:
+            db_task_result.set_failed(error)
+        except DatabaseError as db_error:
+            self._put_back(db_task_result, db_error)
+
+    def _put_back(self, db_task_result: DBTaskResult, error: Exception) -> None:
+        """Queue the task again (at least once: every task bears a second run); wait for the database
+        as long as it takes, since nothing else can be done without it."""
+        logger.warning("task %s met a database error (%s); it will run again", db_task_result.id, error)
+        while True:
+            self.wait_after_failure(error)
+            try:
+                DBTaskResult.objects.filter(id=db_task_result.id).update(
+                    status=TaskResultStatus.READY, started_at=None
+                )
+                return
+            except DatabaseError as again:
+                error = again
+                if not self.running:
+                    return  # stopping: the task stays "running" and is reclaimed by the next worker
 
 
 def run_worker(*, once: bool = False) -> None:

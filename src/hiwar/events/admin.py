@@ -1,6 +1,9 @@
 """The administration of events shows what services own (capacity, status, registrations) read-only and
 changes them through the services, so the seat rule, the e-mails and the audit log hold here too."""
 
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -27,8 +30,23 @@ class RegistrationInline(admin.TabularInline):
         return False
 
 
+class EventAdminForm(forms.ModelForm):
+    class Meta:
+        model = Event
+        fields = "__all__"  # noqa: DJ007 - the admin shows every field; service-owned ones read-only
+
+    def clean_timezone(self):
+        zone = self.cleaned_data["timezone"]
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValidationError(_("Unknown time zone: %(zone)s.") % {"zone": zone}) from error
+        return zone
+
+
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
+    form = EventAdminForm
     list_display = ["__str__", "space", "kind", "precision", "earliest", "status"]
     list_filter = ["kind", "status", "format", "precision"]
     list_select_related = ["space"]

@@ -9,10 +9,11 @@ class EventsConfig(AppConfig):
 
     def ready(self):
         from hiwar.events import rules  # noqa: F401  (registers the permissions)
-        from hiwar.spaces.signals import membership_ended, visibility_changed
+        from hiwar.spaces.signals import membership_ended, membership_role_changed, visibility_changed
 
         membership_ended.connect(_after_membership_ended, dispatch_uid="events.membership_ended")
         visibility_changed.connect(_after_visibility_changed, dispatch_uid="events.visibility_changed")
+        membership_role_changed.connect(_after_role_changed, dispatch_uid="events.membership_role_changed")
 
 
 def _after_membership_ended(sender, *, space, user, actor, **kwargs):
@@ -25,3 +26,9 @@ def _after_visibility_changed(sender, *, space, actor, **kwargs):
     from hiwar.events.services import reconcile_space
 
     reconcile_space(space, actor=actor)
+
+
+def _after_role_changed(sender, *, space, user, actor, **kwargs):
+    from hiwar.events.services import reconcile_space
+
+    reconcile_space(space, actor=actor, registrant=user)

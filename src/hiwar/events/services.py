@@ -157,6 +157,7 @@ def event_update(
 
     event = Event.objects.select_for_update().get(pk=event.pk)
     before = (event.start, event.end, event.earliest, event.latest)
+    capacity_before = event.capacity
     for name, value in fields.items():
         if name not in EVENT_FIELDS:
             raise TypeError(f"event_update() got an unexpected field {name!r}")
@@ -165,7 +166,9 @@ def event_update(
     if when is not None:
         _apply_when(event, when, start, end)
     confirmed = seats.seats_taken(_seat_states(event))
-    if event.capacity is not None and event.capacity < confirmed:
+    # Checked only when the capacity changes: a facilitator who became a participant may have taken
+    # one seat too many, which must not block every other edit of the event.
+    if event.capacity != capacity_before and event.capacity is not None and event.capacity < confirmed:
         raise ValidationError(
             {
                 "capacity": _("%(count)s people are already registered; the capacity cannot be lower.")
@@ -491,35 +494,34 @@ def registration_decide(*, registration: Registration, approve: bool, actor) -> 
     return registration
 
 
+def _upcoming_events_locked(space: Space, *, registrant=None) -> list[Event]:
+    """The space's coming (or undated) events, locked in one query in id order, so that two services
+    locking several events at once never wait on each other crosswise."""
+    today = timezone.localdate()
+    events = Event.objects.filter(space=space).filter(Q(latest__gte=today) | Q(latest=None))
+    if registrant is not None:
+        events = events.filter(registrations__user=registrant, registrations__status__in=Registration.ACTIVE)
+    ids = list(events.values_list("pk", flat=True))
+    return list(Event.objects.select_for_update().select_related("space").filter(pk__in=ids).order_by("pk"))
+
+
 def registrations_after_leaving(*, space: Space, user, actor=None) -> int:
     """Someone left or was removed from a space: their places at its coming events go to others."""
-    today = timezone.localdate()
-    upcoming = Event.objects.filter(space=space).filter(Q(latest__gte=today) | Q(latest=None))
-    registrations = Registration.objects.filter(
-        event__in=upcoming, user=user, status__in=Registration.ACTIVE
-    ).values_list("pk", "event_id")
     count = 0
-    for pk, event_id in registrations:
-        event = Event.objects.select_for_update().select_related("space").get(pk=event_id)
+    for event in _upcoming_events_locked(space, registrant=user):
         now = timezone.now()
-        count += Registration.objects.filter(pk=pk, status__in=Registration.ACTIVE).update(
+        count += Registration.objects.filter(event=event, user=user, status__in=Registration.ACTIVE).update(
             status=Registration.Status.CANCELLED, cancelled_at=now, updated_at=now
         )
         reconcile_seats(event, actor=actor)
     return count
 
 
-def reconcile_space(space: Space, *, actor=None) -> None:
-    """The space's visibility changed: recheck who may keep a place at its coming events."""
-    today = timezone.localdate()
-    for event_id in (
-        Event.objects.filter(space=space)
-        .filter(Q(latest__gte=today) | Q(latest=None))
-        .values_list("pk", flat=True)
-    ):
-        reconcile_seats(
-            Event.objects.select_for_update().select_related("space").get(pk=event_id), actor=actor
-        )
+def reconcile_space(space: Space, *, actor=None, registrant=None) -> None:
+    """Who may see the space, or a member's role, changed: recheck the places at its coming events
+    (only those where `registrant` holds one, when given)."""
+    for event in _upcoming_events_locked(space, registrant=registrant):
+        reconcile_seats(event, actor=actor)
 
 
 @transaction.atomic
@@ -549,6 +551,8 @@ def _mail_registration(registration: Registration, template: str) -> None:
         attachments=[calendar_attachment(event, user)] if attach_ics and event.is_exact else (),
         space=event.space,
         topic=f"event:{event.pk}",
+        recipient=user,
+        requires_perm="spaces.view_space",
     )
 
 
@@ -743,6 +747,8 @@ def announcement_send(
             language=person.preferred_language,
             space=space,
             topic=f"announcement:{announcement.pk}",
+            recipient=person,
+            requires_perm="spaces.view_space",
         )
     audit(
         actor=actor,

@@ -40,5 +40,7 @@ def send_event_reminder(registration_id: int, expected_start: str) -> bool:
         topic=f"event:{event.pk}",
         key=f"reminder:{registration.pk}:{event.start.isoformat()}",
         send_now=True,
+        recipient=user,
+        requires_perm="spaces.view_space",
     )
     return delivery is not None

@@ -1,10 +1,16 @@
 """The tables of one dialogue: a composition (draft, then published), its tables and who sits where."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hiwar.core.models import TimeStampedModel
+
+# Well past a background composition's time budget: its task was lost.
+JOB_LOST_AFTER = timedelta(minutes=15)
 
 
 class Composition(TimeStampedModel):
@@ -43,7 +49,13 @@ class Composition(TimeStampedModel):
 
     @property
     def is_busy(self) -> bool:
-        return self.job_state in ("queued", "running")
+        """Queued or running, and not for so long that its task was surely lost (a worker stopped
+        in the middle of it): then the convenor may compose again."""
+        if self.job_state not in ("queued", "running"):
+            return False
+        budget = float(self.job_params.get("time_limit") or 0)
+        stale = timedelta(seconds=budget) + JOB_LOST_AFTER
+        return self.job_started_at is None or timezone.now() - self.job_started_at < stale
 
 
 class Table(models.Model):

@@ -65,7 +65,9 @@ def spaces_viewable_by(user) -> QuerySet[Space]:
 
 def users_who_may_view(space: Space) -> QuerySet:
     """The people who may see the space's content: for choosing e-mail recipients among a list."""
-    users = get_user_model().objects.filter(is_active=True)
+    # Deactivated accounts stay in (as in the rule): deactivating must not silently give up their
+    # places; mail to them is held back where it is sent (core/tasks.py).
+    users = get_user_model().objects.all()
     if space.visibility == SpaceVisibility.PUBLIC:
         return users
     return users.filter(Q(memberships__space=space) | Q(is_superuser=True)).distinct()

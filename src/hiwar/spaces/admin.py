@@ -90,10 +90,14 @@ class SpaceAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        # The form has already changed `obj`; the service compares with the stored space to audit.
-        stored = Space.objects.get(pk=obj.pk)
+        """Nothing here: the space is saved by its service after the memberships (save_related)."""
+
+    def save_related(self, request, form, formsets, change):
+        # Memberships first, then visibility: a member added in the same save as closing the space
+        # keeps their places at its events. The service compares with the stored space to audit.
+        super().save_related(request, form, formsets, change)
         services.space_update(
-            space=stored,
+            space=Space.objects.get(pk=form.instance.pk),
             actor=request.user,
             **{name: form.cleaned_data[name] for name in SPACE_SERVICE_FIELDS},
         )

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hiwar.core.emails import retry_failed_deliveries
+from hiwar.core.emails import retry_failed_deliveries, retryable_deliveries
 from hiwar.core.models import EmailDelivery
 from hiwar.spaces.selectors import space_for_user
 
@@ -37,7 +37,7 @@ def deliveries_view(request, slug):
     page = Paginator(deliveries.order_by(failed_first, "-created_at", "-id"), 50).get_page(
         request.GET.get("page")
     )
-    failed_count = EmailDelivery.objects.filter(space=space, status=EmailDelivery.Status.FAILED).count()
+    failed_count = retryable_deliveries(space).count()
     return render(
         request,
         "spaces/deliveries.html",

@@ -28,7 +28,7 @@ from hiwar.spaces.models import (
     SpaceVisibility,
     hash_token,
 )
-from hiwar.spaces.signals import membership_ended, visibility_changed
+from hiwar.spaces.signals import membership_ended, membership_role_changed, visibility_changed
 
 
 def _unique_slug(title: dict, wanted: str = "") -> str:
@@ -169,6 +169,9 @@ def membership_change_role(*, membership: Membership, role: str, actor) -> Membe
         target=str(membership.user),
         old=old,
         new=role,
+    )
+    membership_role_changed.send(
+        sender=Membership, space=membership.space, user=membership.user, actor=actor, old=old, new=role
     )
     return membership
 

@@ -8,5 +8,7 @@ from django.dispatch import Signal
 
 # space, user, actor: a membership ended (left or removed).
 membership_ended = Signal()
+# space, user, actor, old, new: a member's role changed (a facilitator takes no seat at a dialogue).
+membership_role_changed = Signal()
 # space, actor, old, new: who may see the space's content changed.
 visibility_changed = Signal()
