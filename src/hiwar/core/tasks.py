@@ -30,7 +30,7 @@ def deliver_email(delivery_id: int) -> str:
     now = timezone.now()
     with transaction.atomic():
         delivery = (
-            EmailDelivery.objects.select_for_update()
+            EmailDelivery.objects.select_for_update(of=("self",))
             .select_related("recipient", "space")
             .filter(pk=delivery_id)
             .first()

@@ -188,7 +188,7 @@ def event_update(
 
 @transaction.atomic
 def event_cancel(*, event: Event, actor) -> Event:
-    event = Event.objects.select_for_update().select_related("space").get(pk=event.pk)
+    event = Event.objects.select_for_update(of=("self",)).select_related("space").get(pk=event.pk)
     if event.is_cancelled:
         raise ValidationError(_("This event is already cancelled."))
     event.status = EventStatus.CANCELLED
@@ -390,7 +390,7 @@ def register(*, event: Event, user, answers: dict | None = None, by_organiser=No
     people asking for the last seat at once get one seat and one waiting-list place. The person joins
     the end of the waiting list and the seat rule decides at once whether a seat is theirs.
     """
-    event = Event.objects.select_for_update().select_related("space").get(pk=event.pk)
+    event = Event.objects.select_for_update(of=("self",)).select_related("space").get(pk=event.pk)
     if not user.email_verified:
         raise ValidationError(_("Verify your e-mail address first: open the link we sent you."))
     if event.is_cancelled:
@@ -458,7 +458,9 @@ def _after_status_change(registration: Registration) -> None:
 
 @transaction.atomic
 def registration_cancel(*, registration: Registration, actor) -> Registration:
-    event = Event.objects.select_for_update().select_related("space").get(pk=registration.event_id)
+    event = (
+        Event.objects.select_for_update(of=("self",)).select_related("space").get(pk=registration.event_id)
+    )
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if not registration.is_active:
         raise ValidationError(_("This registration is already cancelled."))
@@ -473,8 +475,12 @@ def registration_cancel(*, registration: Registration, actor) -> Registration:
 
 @transaction.atomic
 def registration_decide(*, registration: Registration, approve: bool, actor) -> Registration:
-    event = Event.objects.select_for_update().select_related("space").get(pk=registration.event_id)
-    registration = Registration.objects.select_for_update().select_related("user").get(pk=registration.pk)
+    event = (
+        Event.objects.select_for_update(of=("self",)).select_related("space").get(pk=registration.event_id)
+    )
+    registration = (
+        Registration.objects.select_for_update(of=("self",)).select_related("user").get(pk=registration.pk)
+    )
     if registration.status != Registration.Status.PENDING:
         raise ValidationError(_("This registration has already been answered."))
     registration.event = event
@@ -502,7 +508,12 @@ def _upcoming_events_locked(space: Space, *, registrant=None) -> list[Event]:
     if registrant is not None:
         events = events.filter(registrations__user=registrant, registrations__status__in=Registration.ACTIVE)
     ids = list(events.values_list("pk", flat=True))
-    return list(Event.objects.select_for_update().select_related("space").filter(pk__in=ids).order_by("pk"))
+    return list(
+        Event.objects.select_for_update(of=("self",))
+        .select_related("space")
+        .filter(pk__in=ids)
+        .order_by("pk")
+    )
 
 
 def registrations_after_leaving(*, space: Space, user, actor=None) -> int:
