@@ -29,3 +29,10 @@ def database_lost_the_first_time(folder: str) -> int:
     if runs == 1:
         raise OperationalError("server closed the connection unexpectedly")
     return runs
+
+
+@task()
+def always_meets_a_database_error() -> None:
+    from django.db import OperationalError
+
+    raise OperationalError("no such column: nowhere")

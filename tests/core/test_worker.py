@@ -247,3 +247,22 @@ def test_a_task_that_meets_a_lost_database_runs_again_instead_of_failing(home, t
         )
     )
     assert result == ["SUCCESSFUL", 2]
+
+
+def test_a_task_that_always_meets_a_database_error_fails_in_the_end(home):
+    _python(
+        home,
+        "from tests.core.tasks_for_workers import always_meets_a_database_error\n"
+        "always_meets_a_database_error.enqueue()",
+    )
+    subprocess.run(
+        [sys.executable, "-m", "hiwar.cli", "worker", "--once"], env=_env(home), check=True, timeout=300
+    )
+    result = json.loads(
+        _python(
+            home,
+            "import json\nfrom django_tasks_db.models import DBTaskResult\n"
+            "t = DBTaskResult.objects.get()\nprint(json.dumps([t.status, len(t.worker_ids)]))",
+        )
+    )
+    assert result == ["FAILED", 10]

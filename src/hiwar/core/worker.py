@@ -34,6 +34,9 @@ from hiwar.core.models import WorkerBeat
 logger = logging.getLogger("hiwar.worker")
 
 MAX_BACKOFF_SECONDS = 30.0
+# A task that meets a database error this many times is failing of its own (SQLite calls a missing
+# column an OperationalError too), not because of an outage: it is failed, not put back again.
+MAX_PUT_BACKS = 10
 
 
 def reclaim_abandoned_tasks(now=None) -> tuple[int, int]:
@@ -184,7 +187,10 @@ class SupervisedWorker(Worker):
                 value = task.call(*result.args, **result.kwargs)
                 db_task_result.set_successful(value)
             except (OperationalError, InterfaceError) as error:
-                self._put_back(db_task_result, error)
+                if len(db_task_result.worker_ids) >= MAX_PUT_BACKS:
+                    self._record_failure(db_task_result, error)  # not passing: a fault of the task
+                else:
+                    self._put_back(db_task_result, error)
             except Exception as error:  # the task's own failure: recorded, not retried
                 self._record_failure(db_task_result, error)
         finally:
