@@ -48,3 +48,19 @@ def test_cli_knows_its_commands():
     assert parser.parse_args(["manage", "check", "--deploy"]).rest == ["check", "--deploy"]
     with pytest.raises(SystemExit):
         parser.parse_args(["serve", "--port", "not-a-number"])
+
+
+@pytest.mark.parametrize(
+    "host, port, given, expected",
+    [
+        ("127.0.0.1", 8731, None, "http://127.0.0.1:8731"),
+        ("0.0.0.0", 9000, None, "http://127.0.0.1:9000"),  # noqa: S104
+        ("::1", 8000, None, "http://[::1]:8000"),
+        ("127.0.0.1", 8731, "https://dialogues.example.org", "https://dialogues.example.org"),
+    ],
+)
+def test_links_in_e_mails_follow_how_hiwar_is_served(host, port, given, expected):
+    from hiwar.cli import serving_environment
+
+    environ = {"PATH": "/usr/bin"} | ({"HIWAR_BASE_URL": given} if given else {})
+    assert serving_environment(host, port, environ)["HIWAR_BASE_URL"] == expected

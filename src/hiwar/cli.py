@@ -21,11 +21,23 @@ def _manage(*args: str) -> None:
     call_command(*args)
 
 
+def serving_environment(host: str, port: int, environ: dict | None = None) -> dict:
+    """The children's environment. Links in e-mails and calendars follow how Hiwar is served
+    (`hiwar demo --port 8731` mails links to port 8731) unless HIWAR_BASE_URL says otherwise."""
+    env = dict(os.environ if environ is None else environ, DJANGO_SETTINGS_MODULE="hiwar.settings")
+    if not env.get("HIWAR_BASE_URL"):
+        shown = {"0.0.0.0": "127.0.0.1", "": "127.0.0.1", "::": "[::1]"}.get(host, host)  # noqa: S104
+        if ":" in shown and not shown.startswith("["):
+            shown = f"[{shown}]"
+        env["HIWAR_BASE_URL"] = f"http://{shown}:{port}"
+    return env
+
+
 def _serve(port: int, workers: int, host: str = "127.0.0.1", with_worker: bool = True) -> int:
     """gunicorn for the pages and API, and a background-task worker beside it (unless told not to)."""
     from hiwar.core.supervisor import Supervisor
 
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="hiwar.settings")
+    env = serving_environment(host, port)
     gunicorn = [
         sys.executable,
         "-m",

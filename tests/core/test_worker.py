@@ -1,5 +1,6 @@
 """The task worker and `hiwar serve` as real processes, on a SQLite database of their own."""
 
+import http.cookiejar
 import json
 import os
 import shutil
@@ -9,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -171,6 +173,26 @@ def test_a_task_whose_worker_was_killed_is_run_again_by_another_worker(home, tmp
     assert result == ["SUCCESSFUL", 2]
 
 
+def _sign_up(base: str, email: str) -> None:
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    opener.open(f"{base}/en/accounts/signup/", timeout=10).read()
+    token = next(c.value for c in jar if c.name == "csrftoken")
+    form = urllib.parse.urlencode(
+        {
+            "csrfmiddlewaretoken": token,
+            "name": "Newcomer",
+            "email": email,
+            "password": "a long enough passphrase",
+            "password_again": "a long enough passphrase",
+        }
+    ).encode()
+    request = urllib.request.Request(  # noqa: S310 - our own server on loopback
+        f"{base}/en/accounts/signup/", data=form, headers={"Referer": f"{base}/en/accounts/signup/"}
+    )
+    opener.open(request, timeout=10).read()
+
+
 def _children(pid: int) -> set[int]:
     path = Path(f"/proc/{pid}/task/{pid}/children")
     return {int(p) for p in path.read_text().split()} if path.exists() else set()
@@ -211,6 +233,10 @@ def test_serve_restarts_a_dead_worker_and_leaves_nothing_behind_on_sigterm(home,
 
         _wait_for(answers, what="the server")
         _wait_for(worker_pid, what="the worker")
+        # A newcomer signs up; the verification link in the mail points at this server's port.
+        _sign_up(f"http://127.0.0.1:{free_port}", "newcomer@example.org")
+        _wait_for(lambda: _mails(home), what="the verification mail")
+        assert f"http://127.0.0.1:{free_port}/" in _mails(home)[0]
         first_worker = worker_pid()
         os.kill(first_worker, signal.SIGKILL)
         _wait_for(lambda: worker_pid() not in (None, first_worker), what="a new worker")
