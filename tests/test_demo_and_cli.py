@@ -64,3 +64,28 @@ def test_links_in_e_mails_follow_how_hiwar_is_served(host, port, given, expected
 
     environ = {"PATH": "/usr/bin"} | ({"HIWAR_BASE_URL": given} if given else {})
     assert serving_environment(host, port, environ)["HIWAR_BASE_URL"] == expected
+
+
+@pytest.mark.django_db
+def test_the_demo_shows_a_dialogue_with_published_tables(client):
+    from hiwar.events.models import AgendaItem, Event, Series
+    from hiwar.grouping.models import Composition
+
+    load_demo()
+    national = Space.objects.get(template_key="convergence-dialogue")
+    dialogue = Event.objects.get(space=national, kind="dialogue")
+    assert dialogue.registrations.filter(status="confirmed").count() >= 40
+    composition = Composition.objects.get(event=dialogue)
+    assert composition.is_published
+    for table in composition.tables.prefetch_related("seats"):
+        assert [seat.is_facilitator for seat in table.seats.all()].count(True) == 1
+    assert Event.objects.filter(space=national, kind="kickoff", end__lt=dialogue.start).exists()
+    # C12: the Convergence Action Group meets every two months; A8: the community's monthly follow-up.
+    assert Series.objects.filter(space=national, rrule__contains="INTERVAL=2").exists()
+    assert Series.objects.filter(
+        space__template_key="community-of-practice", rrule__startswith="FREQ=MONTHLY;COUNT"
+    ).exists()
+    # Seed 004's webinar has questions and answers, not discussion groups.
+    assert not AgendaItem.objects.filter(event__kind="webinar", kind="discussion_groups").exists()
+    # The home page lists the convergence space among the latest.
+    assert national.get_absolute_url() in client.get("/ar/").content.decode()

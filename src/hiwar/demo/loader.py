@@ -7,18 +7,22 @@ from datetime import date
 from pathlib import Path
 
 import yaml
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 
 from hiwar.accounts.models import Organisation, Profile, User
 from hiwar.core.translation import pick
+from hiwar.demo.dialogue import load_dialogue
 from hiwar.demo.events import load_demo_events
 from hiwar.spaces import services as space_services
-from hiwar.spaces.models import ItemStatus, Membership, PhaseStatus, Role
+from hiwar.spaces.models import ItemStatus, Membership, PhaseStatus, Role, Space
 
 DEMO_FILE = Path(__file__).resolve().parent / "demo.yaml"
 DEMO_PASSWORD = "hiwar-demo-2026"  # noqa: S105  (a published demo login, never a real account)
 DEMO_CONVENOR = "convenor@demo.hiwar.test"
 DEMO_ADMIN = "admin@demo.hiwar.test"
+FEATURED = "jordan-food-systems-convergence"  # the space whose first dialogue the demo shows
 
 
 def load_demo_data() -> dict:
@@ -40,11 +44,13 @@ def load_demo(today: date | None = None) -> bool:
         )
         organisations[spec["key"]] = organisation
 
+    # Hashing is deliberately slow (Argon2): every demo login shares one hash, made once.
+    password_hash = make_password(DEMO_PASSWORD)
     people = {}
     for spec in data["people"]:
-        user = User.objects.create_user(
-            email=spec["email"],
-            password=DEMO_PASSWORD,
+        user = User.objects.create(
+            email=User.objects.normalize_email(spec["email"]),
+            password=password_hash,
             name=pick(spec["name"], "ar"),
             email_verified=True,
         )
@@ -59,15 +65,24 @@ def load_demo(today: date | None = None) -> bool:
             working_languages=spec.get("languages", ["ar"]),
         )
         people[spec["key"]] = user
-    User.objects.create_superuser(email=DEMO_ADMIN, password=DEMO_PASSWORD, name="مدير المنصة")
+    User.objects.create(
+        email=DEMO_ADMIN,
+        password=password_hash,
+        name="مدير المنصة",
+        is_staff=True,
+        is_superuser=True,
+        email_verified=True,
+    )
 
-    for spec in data["spaces"]:
-        _create_space(spec, people)
+    # The featured space is created last, so the home page lists it first among the latest.
+    specs = sorted(data["spaces"], key=lambda spec: spec.get("featured", False))
+    spaces = {spec["key"]: _create_space(spec, people) for spec in specs}
     load_demo_events()
+    load_dialogue(spaces[FEATURED], password_hash, today or timezone.localdate())
     return True
 
 
-def _create_space(spec: dict, people: dict) -> None:
+def _create_space(spec: dict, people: dict) -> Space:
     members = spec.get("members", [])
     convenor_spec = next((m for m in members if m["role"] == Role.CONVENOR), members[0])
     space = space_services.space_create(
@@ -109,3 +124,4 @@ def _create_space(spec: dict, people: dict) -> None:
         for item in items:
             item.status = ItemStatus.DONE
             item.save(update_fields=["status"])
+    return space
