@@ -78,3 +78,23 @@ def test_a_broken_template_is_reported_with_its_place(tmp_path):
     )
     with pytest.raises(BlueprintError, match="phase one"):
         load_blueprint(path)
+
+
+def test_community_of_practice_keeps_the_seeds_if_needed_and_regularly(user):
+    """Seed 002: the ToR are revised "if needed" and the meeting frequency reviewed "regularly" —
+    ongoing tasks, not dated phases; the co-facilitators are agreed by the members; at least one
+    face-to-face meeting a year."""
+    space = services.space_create(
+        title={"en": "CoP"},
+        created_by=user,
+        template_key="community-of-practice",
+        start_date=date(2026, 1, 5),
+    )
+    revision = space.phases.get(key="tor-revision")
+    assert revision.planned_start is None and revision.planned_end is None
+    assert all(item.due_date is None for item in revision.checklist.all())
+    items = {item.title["en"]: item for phase in space.phases.all() for item in phase.checklist.all()}
+    assert items["Review the meeting frequency regularly"].due_date is None
+    agreed = items["The members agree the co-facilitators at the first meeting"]
+    assert "اتفاق أعضاء" in agreed.title["ar"]
+    assert "Hold at least one face-to-face meeting a year" in items

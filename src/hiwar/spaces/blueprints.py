@@ -119,7 +119,9 @@ def apply_blueprint(space: Space, blueprint: Blueprint) -> None:
         for i, seat in enumerate(blueprint.seats)
     )
     for order, spec in enumerate(blueprint.phases):
-        planned_start = start + timedelta(weeks=spec.get("start_offset_weeks", 0)) if start else None
+        # A phase without an offset is ongoing ("revised if needed"): it has no planned dates.
+        offset = spec.get("start_offset_weeks")
+        planned_start = start + timedelta(weeks=offset) if start and offset is not None else None
         duration = spec.get("duration_weeks")
         planned_end = (
             planned_start + timedelta(weeks=duration, days=-1) if planned_start and duration else None
