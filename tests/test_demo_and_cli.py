@@ -89,3 +89,14 @@ def test_the_demo_shows_a_dialogue_with_published_tables(client):
     assert not AgendaItem.objects.filter(event__kind="webinar", kind="discussion_groups").exists()
     # The home page lists the convergence space among the latest.
     assert national.get_absolute_url() in client.get("/ar/").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_demo_regional_reviews_follow_the_seeds_timeline():
+    from datetime import date
+
+    load_demo()
+    lac = Space.objects.get(slug="regional-review-latin-america-caribbean").phases.get(key="regional-review")
+    assert (lac.planned_start, lac.planned_end) == (date(2024, 11, 15), date(2024, 11, 21))
+    asia = Space.objects.get(slug="regional-review-asia-pacific").phases.get(key="regional-review")
+    assert asia.planned_start.year == asia.planned_end.year == 2025

@@ -11,6 +11,7 @@ from hiwar.accounts.models import User
 from hiwar.events import services
 from hiwar.events.models import ActionItem
 from hiwar.events.precision import Part, Precision, PrecisionDate
+from hiwar.spaces import services as space_services
 from hiwar.spaces.models import LEAD_ROLES, Space
 
 EVENTS_FILE = Path(__file__).resolve().parent / "demo_events.yaml"
@@ -94,6 +95,34 @@ def load_demo_events() -> None:
             services.rule_add(event=event, other=created[other][0], kind=kind, amount=amount, actor=None)
     for spec in data.get("series", []):
         _series(spec, spaces[spec["space"]])
+    for space in spaces.values():
+        if space.template_key == "regional-review":
+            _align_phases_with_events(space)
+
+
+# The regional-review phases that an event of the space dates (seed 003's timeline table).
+PHASE_OF_EVENT_KIND = {
+    "pre_consultation": "pre-consultation",
+    "consultation": "multistakeholder-consultation",
+    "review": "regional-review",
+}
+
+
+def _align_phases_with_events(space: Space) -> None:
+    """The template plans phases from the space's start; the seed's timeline says when each happens.
+    The demo's phases take their planned dates from the events (Latin America's review in week 3 of
+    November 2024, Asia-Pacific's in 2025), as a convenor would after scheduling them."""
+    actor = _lead(space)
+    phases = {phase.key: phase for phase in space.phases.all()}
+    for kind, key in PHASE_OF_EVENT_KIND.items():
+        dated = [e for e in space.events.filter(kind=kind) if e.earliest]
+        if key in phases and dated:
+            space_services.phase_update(
+                phase=phases[key],
+                actor=actor,
+                planned_start=min(e.earliest for e in dated),
+                planned_end=max(e.latest for e in dated),
+            )
 
 
 def _series(spec: dict, space: Space) -> None:
