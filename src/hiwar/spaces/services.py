@@ -421,6 +421,8 @@ def phase_add(
     status: str = PhaseStatus.PLANNED,
     planned_start: date | None = None,
     planned_end: date | None = None,
+    actual_start: date | None = None,
+    actual_end: date | None = None,
 ) -> Phase:
     title = _require_text(title, "title", _("Give the phase a title in at least one language."))
     phase = Phase(
@@ -432,6 +434,8 @@ def phase_add(
         status=status,
         planned_start=planned_start,
         planned_end=planned_end,
+        actual_start=actual_start,
+        actual_end=actual_end,
     )
     phase.full_clean()
     phase.save()
