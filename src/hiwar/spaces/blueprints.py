@@ -5,12 +5,15 @@ output, the seats of its lead group, numbered discussion topics and their guidin
 scheduling rules between phases. The YAML format is documented in docs/templates.md.
 """
 
+import math
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 
 import yaml
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from hiwar.core.translation import pick
 from hiwar.discussions.services import phase_topics_create
@@ -119,7 +122,8 @@ def apply_blueprint(space: Space, blueprint: Blueprint) -> None:
         for i, seat in enumerate(blueprint.seats)
     )
     for order, spec in enumerate(blueprint.phases):
-        # A phase without an offset is ongoing ("revised if needed"): it has no planned dates.
+        # A phase without an offset is ongoing ("revised if needed"), like a saved space's undated
+        # phase (`start_offset_weeks: null`): it has no planned dates.
         offset = spec.get("start_offset_weeks")
         planned_start = start + timedelta(weeks=offset) if start and offset is not None else None
         duration = spec.get("duration_weeks")
@@ -153,3 +157,123 @@ def apply_blueprint(space: Space, blueprint: Blueprint) -> None:
             for i, output in enumerate(spec.get("outputs", []))
         )
         phase_topics_create(phase=phase, topics=spec.get("topics", []))
+
+
+# Saving a space's structure as a template ---------------------------------------------------------------
+
+
+def _weeks(days: int) -> int | float:
+    """`days` as the weeks of the template format, exact when whole, else rounded up to 1/10,000 of a week.
+
+    Rounding up keeps the date: `date + timedelta(weeks=w)` counts whole days only, so a hair too many
+    weeks lands on the same day and a hair too few on the day before.
+    """
+    if days % 7 == 0:
+        return days // 7
+    return math.ceil(days / 7 * 10_000) / 10_000
+
+
+def _text(value: dict | None, fallback: dict | None = None) -> dict:
+    """Text with every required language present: a missing one borrows another language's text."""
+    value = {code: text for code, text in (value or {}).items() if str(text or "").strip()}
+    if not value:
+        value = dict(fallback or {})
+    if value:
+        for code in REQUIRED_LANGUAGES:
+            value.setdefault(code, pick(value, code))
+    return value
+
+
+def space_blueprint_data(space: Space, today: date | None = None) -> dict:
+    """The space's seats, phases, checklist, outputs, topics and rules in the template format (docs/templates.md)."""
+    start = space.start_date
+    phases = list(
+        space.phases.prefetch_related("checklist", "outputs", "topics__questions").order_by("order", "id")
+    )
+    keys, taken = {}, set()
+    for n, phase in enumerate(phases, 1):
+        key = phase.key or f"phase-{n}"
+        while key in taken:
+            key = f"{key}-{n}"
+        keys[phase.pk] = key
+        taken.add(key)
+    key_of_old = {phase.key: keys[phase.pk] for phase in phases if phase.key}
+    today = today or timezone.localdate()
+    summaries = {}
+    for code in REQUIRED_LANGUAGES:
+        with translation.override(code):
+            summaries[code] = _("Saved from the space “%(space)s” on %(date)s.") % {
+                "space": pick(space.title, code),
+                "date": today.isoformat(),
+            }
+    data = {
+        "key": space.slug,
+        "kind": space.kind,
+        "source": f"Hiwar space {space.slug}, saved {today.isoformat()}",
+        "title": _text(space.title),
+        "summary": summaries,
+        "description": _text(space.description, summaries),
+        "seats": [],
+        "phases": [],
+    }
+    for n, seat in enumerate(space.seats.order_by("order", "id"), 1):
+        spec = {"key": seat.key or f"seat-{n}"}
+        if seat.group:
+            spec["group"] = _text(seat.group)
+        spec["category"] = seat.category
+        spec["title"] = _text(seat.title)
+        if seat.suggested_role:
+            spec["suggested_role"] = seat.suggested_role
+        data["seats"].append(spec)
+    for phase in phases:
+        spec = {"key": keys[phase.pk], "title": _text(phase.title)}
+        if phase.description:
+            spec["description"] = _text(phase.description)
+        if start:
+            spec["start_offset_weeks"] = (
+                _weeks((phase.planned_start - start).days) if phase.planned_start else None
+            )
+            if phase.planned_start and phase.planned_end:
+                spec["duration_weeks"] = _weeks((phase.planned_end - phase.planned_start).days + 1)
+        checklist = []
+        for item in phase.checklist.all():
+            entry = {"title": _text(item.title)}
+            if item.owner_role:
+                entry["owner_role"] = item.owner_role
+            if item.due_date and phase.planned_start and start:
+                entry["due_offset_weeks"] = _weeks((item.due_date - phase.planned_start).days)
+            checklist.append(entry)
+        if checklist:
+            spec["checklist"] = checklist
+        outputs = [{"title": _text(output.title)} for output in phase.outputs.all()]
+        if outputs:
+            spec["outputs"] = outputs
+        topics = [
+            {
+                "number": topic.number,
+                "title": _text(topic.title),
+                "questions": [_text(q.text) for q in topic.questions.all()],
+            }
+            for topic in phase.topics.all()
+        ]
+        if topics:
+            spec["topics"] = topics
+        rules = [
+            {**rule, "other": key_of_old[rule["other"]]}
+            for rule in phase.rules or []
+            if rule.get("other") in key_of_old
+        ]
+        if rules:
+            spec["rules"] = rules
+        data["phases"].append(spec)
+    return data
+
+
+def export_blueprint(space: Space, today: date | None = None) -> str:
+    """YAML text that `load_blueprint` reads back (see docs/templates.md, "Saving a space as a template")."""
+    header = (
+        f"# Process template saved from the Hiwar space {space.slug!r}.\n"
+        "# Put it in src/hiwar/spaces/process_templates/ (its file name = its key) to offer it to new spaces.\n"
+    )
+    body = yaml.safe_dump(space_blueprint_data(space, today), allow_unicode=True, sort_keys=False, width=100)
+    return header + body

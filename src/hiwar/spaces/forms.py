@@ -6,7 +6,7 @@ from hiwar.accounts.choices import Region
 from hiwar.core.forms import TranslatedTextField
 from hiwar.core.translation import pick
 from hiwar.spaces.blueprints import all_blueprints
-from hiwar.spaces.models import ItemStatus, PhaseStatus, Role, SpaceKind, SpaceVisibility
+from hiwar.spaces.models import ItemStatus, PhaseStatus, Role, SeatCategory, SpaceKind, SpaceVisibility
 
 
 class DateInput(forms.DateInput):
@@ -110,3 +110,43 @@ class SeatForm(forms.Form):
     def __init__(self, *args, memberships, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["membership"].queryset = memberships
+
+
+# Forms for managers, who shape the process: the text of each part as well as its progress.
+
+
+class PhaseStructureForm(PhaseForm):
+    title = TranslatedTextField(label=_("Title"), max_length=200)
+    description = TranslatedTextField(label=_("Description"), textarea=True, max_length=5000, required=False)
+
+    field_order = ["title", "description", "status", "planned_start", "planned_end"]
+
+
+class ChecklistItemStructureForm(ChecklistItemForm):
+    title = TranslatedTextField(label=_("Action item"), max_length=500)
+    owner_role = forms.ChoiceField(label=_("Usual owner"), choices=[("", "—"), *Role.choices], required=False)
+
+    field_order = ["title", "owner_role", "owner", "due_date", "status", "evidence_url"]
+
+
+class OutputStructureForm(OutputForm):
+    title = TranslatedTextField(label=_("Expected output"), max_length=500)
+
+    field_order = ["title", "progress", "evidence_url"]
+
+
+class SeatDetailsForm(forms.Form):
+    title = TranslatedTextField(label=_("Seat"), max_length=200)
+    group = TranslatedTextField(label=_("Group"), max_length=200, required=False)
+    category = forms.ChoiceField(label=_("Category"), choices=SeatCategory.choices)
+    suggested_role = forms.ChoiceField(
+        label=_("Suggested role"), choices=[("", "—"), *Role.choices], required=False
+    )
+
+
+class SeatStructureForm(SeatDetailsForm, SeatForm):
+    field_order = ["title", "group", "category", "suggested_role", "membership"]
+
+
+class MoveForm(forms.Form):
+    direction = forms.ChoiceField(choices=[("up", "up"), ("down", "down")])

@@ -198,6 +198,15 @@ class Phase(TimeStampedModel):
     def __str__(self):
         return pick(self.title)
 
+    @property
+    def is_late(self) -> bool:
+        """Its planned end has passed and it is neither done nor skipped."""
+        return (
+            self.planned_end is not None
+            and self.status in (PhaseStatus.PLANNED, PhaseStatus.IN_PROGRESS)
+            and self.planned_end < timezone.localdate()
+        )
+
     def clean(self):
         errors = {}
         if self.planned_start and self.planned_end and self.planned_end < self.planned_start:

@@ -1,7 +1,8 @@
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -55,6 +56,39 @@ def memberships_of_space(space: Space) -> QuerySet[Membership]:
         .select_related("user", "user__profile", "user__profile__organisation")
         .order_by("role", "user__name")
     )
+
+
+def members_for_page(
+    space: Space, *, query: str = "", all_organisations: bool = False
+) -> QuerySet[Membership]:
+    """The members list: searchable by name or organisation, each row with its open action items counted.
+
+    Others' organisations are searched only where their owners show them to members (`all_organisations`
+    for managers, who see every organisation), so a search never reveals a hidden one.
+    """
+    open_items = (
+        ChecklistItem.objects.filter(
+            phase__space=space,
+            owner=OuterRef("user"),
+            status__in=(ItemStatus.TODO, ItemStatus.IN_PROGRESS),
+        )
+        .order_by()
+        .values("owner")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    rows = memberships_of_space(space).annotate(
+        open_items=Coalesce(Subquery(open_items, output_field=IntegerField()), 0)
+    )
+    query = query.strip()
+    if query:
+        organisation = Q(user__profile__organisation__name__icontains=query)
+        if not all_organisations:
+            organisation &= ~Q(user__profile__visibility__has_key="organisation") | Q(
+                user__profile__visibility__organisation__in=["members", "public"]
+            )
+        rows = rows.filter(Q(user__name__icontains=query) | organisation)
+    return rows
 
 
 def leads_of_space(space: Space) -> QuerySet[Membership]:

@@ -19,9 +19,11 @@ from hiwar.spaces.models import (
     ChecklistItem,
     ExpectedOutput,
     Invitation,
+    ItemStatus,
     JoinRequest,
     Membership,
     Phase,
+    PhaseStatus,
     Role,
     Seat,
     Space,
@@ -349,53 +351,354 @@ def join_request_decide(*, join_request: JoinRequest, approve: bool, actor) -> J
 
 
 # Phases, checklist, outputs, seats ------------------------------------------------------------------------
+#
+# Managers (spaces.manage_space) shape the process: add, edit, reorder and remove phases, action items,
+# expected outputs and seats. Co-leads (spaces.update_progress) only move the work on: status, dates,
+# owners and progress. Both go through these functions; each change is audited.
 
 PHASE_AUDITED_FIELDS = ("status", "planned_start", "planned_end", "actual_start", "actual_end")
+PHASE_TEXT_FIELDS = ("title", "description")
+
+
+def _require_text(value: dict | None, field: str, message: str) -> dict:
+    value = clean_translations(value)
+    if not value:
+        raise ValidationError({field: message})
+    return value
+
+
+def _text_or_date(value) -> str:
+    return pick(value) if isinstance(value, dict) else str(value or "")
+
+
+def _diff(before: dict, obj, names) -> dict:
+    return {
+        name: [_text_or_date(before[name]), _text_or_date(getattr(obj, name))]
+        for name in names
+        if before[name] != getattr(obj, name)
+    }
+
+
+def _next_order(queryset) -> int:
+    last = queryset.order_by("-order").values_list("order", flat=True).first()
+    return 0 if last is None else last + 1
+
+
+def _move(obj, siblings, direction: str) -> bool:
+    """Swap `obj` with its neighbour among `siblings` (ordered); False when it is already at that end."""
+    if direction not in ("up", "down"):
+        raise ValidationError(_("Choose whether to move it up or down."))
+    rows = list(siblings.select_for_update().order_by("order", "id"))
+    index = next(i for i, row in enumerate(rows) if row.pk == obj.pk)
+    other = index - 1 if direction == "up" else index + 1
+    if not 0 <= other < len(rows):
+        return False
+    rows[index], rows[other] = rows[other], rows[index]
+    # Renumber the whole list: rows made at different times may share an order number.
+    for order, row in enumerate(rows):
+        row.order = order
+    type(obj).objects.bulk_update(rows, ["order"])
+    obj.order = next(row.order for row in rows if row.pk == obj.pk)
+    return True
+
+
+def _unique_phase_key(space: Space, title: dict, exclude_pk=None) -> str:
+    base = (slugify(title.get("en") or "") or slugify(pick(title)) or "phase")[:50].strip("-") or "phase"
+    taken = set(space.phases.exclude(pk=exclude_pk).values_list("key", flat=True))
+    key, n = base, 2
+    while key in taken:
+        key, n = f"{base}-{n}", n + 1
+    return key
+
+
+@transaction.atomic
+def phase_add(
+    *,
+    space: Space,
+    actor,
+    title: dict,
+    description: dict | None = None,
+    status: str = PhaseStatus.PLANNED,
+    planned_start: date | None = None,
+    planned_end: date | None = None,
+    actual_start: date | None = None,
+    actual_end: date | None = None,
+) -> Phase:
+    title = _require_text(title, "title", _("Give the phase a title in at least one language."))
+    phase = Phase(
+        space=space,
+        order=_next_order(space.phases.all()),
+        key=_unique_phase_key(space, title),
+        title=title,
+        description=clean_translations(description),
+        status=status,
+        planned_start=planned_start,
+        planned_end=planned_end,
+        actual_start=actual_start,
+        actual_end=actual_end,
+    )
+    phase.full_clean()
+    phase.save()
+    audit(actor=actor, action="phase.add", space=space, target=str(phase))
+    return phase
 
 
 @transaction.atomic
 def phase_update(*, phase: Phase, actor, **changes) -> Phase:
-    before = {name: getattr(phase, name) for name in PHASE_AUDITED_FIELDS}
+    names = (*PHASE_AUDITED_FIELDS, *PHASE_TEXT_FIELDS)
+    before = {name: getattr(phase, name) for name in names}
     for name, value in changes.items():
-        if name not in (*PHASE_AUDITED_FIELDS, "title", "description"):
+        if name not in names:
             raise TypeError(f"phase_update() got an unexpected field {name!r}")
+        if name == "title":
+            value = _require_text(value, "title", _("Give the phase a title in at least one language."))
+        elif name == "description":
+            value = clean_translations(value)
         setattr(phase, name, value)
     phase.full_clean()
     phase.save()
-    changed = {
-        name: [str(before[name] or ""), str(getattr(phase, name) or "")]
-        for name in PHASE_AUDITED_FIELDS
-        if before[name] != getattr(phase, name)
-    }
+    changed = _diff(before, phase, names)
     if changed:
         audit(actor=actor, action="phase.update", space=phase.space, target=str(phase), changes=changed)
     return phase
 
 
 @transaction.atomic
-def checklist_item_update(
-    *, item: ChecklistItem, actor, status: str, owner=None, due_date=None, evidence_url: str = ""
-) -> ChecklistItem:
-    if owner is not None and not Membership.objects.filter(space=item.phase.space, user=owner).exists():
+def phase_move(*, phase: Phase, actor, direction: str) -> Phase:
+    if _move(phase, phase.space.phases.all(), direction):
+        audit(actor=actor, action="phase.move", space=phase.space, target=str(phase), direction=direction)
+    return phase
+
+
+@transaction.atomic
+def phase_remove(*, phase: Phase, actor) -> None:
+    """Remove a phase with its action items and expected outputs; its discussion topics stay in the space."""
+    space = phase.space
+    items, outputs = phase.checklist.count(), phase.outputs.count()
+    # Scheduling rules of other phases that name this one would refer to nothing.
+    for other in space.phases.exclude(pk=phase.pk).exclude(rules=[]):
+        kept = [rule for rule in other.rules if rule.get("other") != phase.key]
+        if kept != other.rules:
+            other.rules = kept
+            other.save(update_fields=["rules", "updated_at"])
+    target = str(phase)
+    phase.delete()
+    audit(actor=actor, action="phase.remove", space=space, target=target, items=items, outputs=outputs)
+
+
+def _check_owner(space: Space, owner) -> None:
+    if owner is not None and not Membership.objects.filter(space=space, user=owner).exists():
         raise ValidationError({"owner": _("The owner must be a member of this space.")})
-    item.status, item.owner, item.due_date, item.evidence_url = status, owner, due_date, evidence_url
+
+
+ITEM_FIELDS = ("title", "owner_role", "owner", "due_date", "status", "evidence_url")
+
+
+@transaction.atomic
+def checklist_item_add(
+    *,
+    phase: Phase,
+    actor,
+    title: dict,
+    owner_role: str = "",
+    owner=None,
+    due_date: date | None = None,
+    status: str = ItemStatus.TODO,
+    evidence_url: str = "",
+) -> ChecklistItem:
+    title = _require_text(title, "title", _("Write the action item in at least one language."))
+    _check_owner(phase.space, owner)
+    item = ChecklistItem(
+        phase=phase,
+        order=_next_order(phase.checklist.all()),
+        title=title,
+        owner_role=owner_role,
+        owner=owner,
+        due_date=due_date,
+        status=status,
+        evidence_url=evidence_url,
+    )
     item.full_clean()
     item.save()
+    audit(actor=actor, action="checklist.add", space=phase.space, target=str(item), phase=str(phase))
     return item
 
 
 @transaction.atomic
-def output_update(*, output: ExpectedOutput, actor, progress: int, evidence_url: str = "") -> ExpectedOutput:
-    output.progress, output.evidence_url = progress, evidence_url
+def checklist_item_update(*, item: ChecklistItem, actor, **changes) -> ChecklistItem:
+    """Change an action item; co-leads pass status, owner, due date and evidence, managers also its text."""
+    before = {name: getattr(item, name) for name in ITEM_FIELDS}
+    for name, value in changes.items():
+        if name not in ITEM_FIELDS:
+            raise TypeError(f"checklist_item_update() got an unexpected field {name!r}")
+        if name == "title":
+            value = _require_text(value, "title", _("Write the action item in at least one language."))
+        setattr(item, name, value)
+    _check_owner(item.phase.space, item.owner)
+    item.full_clean()
+    item.save()
+    changed = _diff(before, item, ITEM_FIELDS)
+    if changed:
+        audit(
+            actor=actor, action="checklist.update", space=item.phase.space, target=str(item), changes=changed
+        )
+    return item
+
+
+@transaction.atomic
+def checklist_item_move(*, item: ChecklistItem, actor, direction: str) -> ChecklistItem:
+    if _move(item, item.phase.checklist.all(), direction):
+        audit(
+            actor=actor,
+            action="checklist.move",
+            space=item.phase.space,
+            target=str(item),
+            direction=direction,
+        )
+    return item
+
+
+@transaction.atomic
+def checklist_item_remove(*, item: ChecklistItem, actor) -> None:
+    space, target = item.phase.space, str(item)
+    item.delete()
+    audit(actor=actor, action="checklist.remove", space=space, target=target)
+
+
+@transaction.atomic
+def output_add(
+    *, phase: Phase, actor, title: dict, progress: int = 0, evidence_url: str = ""
+) -> ExpectedOutput:
+    title = _require_text(title, "title", _("Name the expected output in at least one language."))
+    output = ExpectedOutput(
+        phase=phase,
+        order=_next_order(phase.outputs.all()),
+        title=title,
+        progress=progress,
+        evidence_url=evidence_url,
+    )
     output.full_clean()
     output.save()
+    audit(actor=actor, action="output.add", space=phase.space, target=str(output), phase=str(phase))
     return output
+
+
+OUTPUT_FIELDS = ("title", "progress", "evidence_url")
+
+
+@transaction.atomic
+def output_update(*, output: ExpectedOutput, actor, **changes) -> ExpectedOutput:
+    before = {name: getattr(output, name) for name in OUTPUT_FIELDS}
+    for name, value in changes.items():
+        if name not in OUTPUT_FIELDS:
+            raise TypeError(f"output_update() got an unexpected field {name!r}")
+        if name == "title":
+            value = _require_text(value, "title", _("Name the expected output in at least one language."))
+        setattr(output, name, value)
+    output.full_clean()
+    output.save()
+    changed = _diff(before, output, OUTPUT_FIELDS)
+    if changed:
+        audit(
+            actor=actor, action="output.update", space=output.phase.space, target=str(output), changes=changed
+        )
+    return output
+
+
+@transaction.atomic
+def output_move(*, output: ExpectedOutput, actor, direction: str) -> ExpectedOutput:
+    if _move(output, output.phase.outputs.all(), direction):
+        audit(
+            actor=actor,
+            action="output.move",
+            space=output.phase.space,
+            target=str(output),
+            direction=direction,
+        )
+    return output
+
+
+@transaction.atomic
+def output_remove(*, output: ExpectedOutput, actor) -> None:
+    space, target = output.phase.space, str(output)
+    output.delete()
+    audit(actor=actor, action="output.remove", space=space, target=target)
+
+
+SEAT_FIELDS = ("title", "group", "category", "suggested_role")
+
+
+@transaction.atomic
+def seat_add(
+    *,
+    space: Space,
+    actor,
+    title: dict,
+    category: str,
+    group: dict | None = None,
+    suggested_role: str = "",
+) -> Seat:
+    title = _require_text(title, "title", _("Name the seat in at least one language."))
+    seat = Seat(
+        space=space,
+        order=_next_order(space.seats.all()),
+        title=title,
+        group=clean_translations(group),
+        category=category,
+        suggested_role=suggested_role,
+    )
+    seat.full_clean()
+    seat.save()
+    audit(actor=actor, action="seat.add", space=space, target=str(seat))
+    return seat
+
+
+_KEEP = object()
+
+
+@transaction.atomic
+def seat_update(*, seat: Seat, actor, membership=_KEEP, **changes) -> Seat:
+    """Change a seat's description; `membership` (when given) also changes who holds it."""
+    before = {name: getattr(seat, name) for name in SEAT_FIELDS}
+    for name, value in changes.items():
+        if name not in SEAT_FIELDS:
+            raise TypeError(f"seat_update() got an unexpected field {name!r}")
+        if name == "title":
+            value = _require_text(value, "title", _("Name the seat in at least one language."))
+        elif name == "group":
+            value = clean_translations(value)
+        setattr(seat, name, value)
+    seat.full_clean()
+    seat.save()
+    changed = _diff(before, seat, SEAT_FIELDS)
+    if changed:
+        audit(actor=actor, action="seat.update", space=seat.space, target=str(seat), changes=changed)
+    if membership is not _KEEP:
+        seat_assign(seat=seat, membership=membership, actor=actor)
+    return seat
+
+
+@transaction.atomic
+def seat_move(*, seat: Seat, actor, direction: str) -> Seat:
+    if _move(seat, seat.space.seats.all(), direction):
+        audit(actor=actor, action="seat.move", space=seat.space, target=str(seat), direction=direction)
+    return seat
+
+
+@transaction.atomic
+def seat_remove(*, seat: Seat, actor) -> None:
+    space, target = seat.space, str(seat)
+    holder = str(seat.membership.user) if seat.membership_id else ""
+    seat.delete()
+    audit(actor=actor, action="seat.remove", space=space, target=target, holder=holder)
 
 
 @transaction.atomic
 def seat_assign(*, seat: Seat, membership: Membership | None, actor) -> Seat:
     if membership is not None and membership.space_id != seat.space_id:
         raise ValidationError(_("The seat must be held by a member of this space."))
+    if membership == seat.membership:
+        return seat
     seat.membership = membership
     seat.save(update_fields=["membership", "updated_at"])
     audit(

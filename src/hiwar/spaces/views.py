@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,15 +13,20 @@ from hiwar.core import throttling
 from hiwar.core.forms import add_validation_error
 from hiwar.core.models import AuditEntry
 from hiwar.spaces import selectors, services
-from hiwar.spaces.blueprints import all_blueprints
+from hiwar.spaces.blueprints import all_blueprints, export_blueprint
 from hiwar.spaces.forms import (
     ChecklistItemForm,
+    ChecklistItemStructureForm,
     InvitationForm,
     JoinRequestForm,
+    MoveForm,
     OutputForm,
+    OutputStructureForm,
     PhaseForm,
+    PhaseStructureForm,
     RoleForm,
-    SeatForm,
+    SeatDetailsForm,
+    SeatStructureForm,
     SpaceCreateForm,
     SpaceForm,
 )
@@ -38,6 +43,7 @@ from hiwar.spaces.models import (
 from hiwar.spaces.predicates import membership_of
 
 PAGE_SIZE = 24
+MEMBERS_PAGE_SIZE = 50
 
 
 def _space_or_404(request, slug, perm="spaces.see_space"):
@@ -149,9 +155,14 @@ def space_edit_view(request, slug):
 def members_view(request, slug):
     space = _space_or_404(request, slug, "spaces.view_members")
     can_manage = request.user.has_perm("spaces.manage_space", space)
+    query = request.GET.get("q", "").strip()[:100]
+    rows = selectors.members_for_page(space, query=query, all_organisations=can_manage)
+    page = Paginator(rows, MEMBERS_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "space": space,
-        "memberships": selectors.memberships_of_space(space),
+        "page": page,
+        "memberships": page.object_list,
+        "filters": {"q": query},
         "can_manage": can_manage,
         "membership": membership_of(request.user, space),
     }
@@ -316,6 +327,7 @@ def phase_view(request, slug, phase_id):
             "space": space,
             "phase": phase,
             "can_update": request.user.has_perm("spaces.update_progress", space),
+            "can_manage": request.user.has_perm("spaces.manage_space", space),
         },
     )
 
@@ -329,44 +341,121 @@ def _progress_space(request, slug):
     return space
 
 
+def _phase_page(space, phase_id):
+    return redirect("spaces:phase", slug=space.slug, phase_id=phase_id)
+
+
+def _save(request, form, save, success):
+    """Call the service with the form's data; True when it saved (its refusal is shown on the form)."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        save(**form.cleaned_data)
+    except ValidationError as error:
+        add_validation_error(form, error)
+        return False
+    messages.success(request, success)
+    return True
+
+
+@login_required
+def phase_add_view(request, slug):
+    space = _managed_space(request, slug)
+    form = PhaseStructureForm(request.POST or None, initial={"status": "planned"})
+    created = []
+
+    def save(**data):
+        created.append(services.phase_add(space=space, actor=request.user, **data))
+
+    if _save(request, form, save, _("The phase is added.")):
+        return _phase_page(space, created[0].pk)
+    return render(request, "spaces/phase_edit.html", {"space": space, "phase": None, "form": form})
+
+
 @login_required
 def phase_edit_view(request, slug, phase_id):
     space = _progress_space(request, slug)
     phase = get_object_or_404(Phase, pk=phase_id, space=space)
-    initial = {name: getattr(phase, name) for name in PhaseForm.base_fields}
-    form = PhaseForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.phase_update(phase=phase, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(request, _("The phase is saved."))
-            return redirect("spaces:phase", slug=space.slug, phase_id=phase.pk)
+    # Co-leads move the phase on (status, dates); only managers change what it is.
+    form_class = PhaseStructureForm if request.user.has_perm("spaces.manage_space", space) else PhaseForm
+    initial = {name: getattr(phase, name) for name in form_class.base_fields}
+    form = form_class(request.POST or None, initial=initial)
+
+    def save(**data):
+        services.phase_update(phase=phase, actor=request.user, **data)
+
+    if _save(request, form, save, _("The phase is saved.")):
+        return _phase_page(space, phase.pk)
     return render(request, "spaces/phase_edit.html", {"space": space, "phase": phase, "form": form})
+
+
+@login_required
+def phase_remove_view(request, slug, phase_id):
+    space = _managed_space(request, slug)
+    phase = get_object_or_404(Phase, pk=phase_id, space=space)
+    counts = {"items": phase.checklist.count(), "outputs": phase.outputs.count()}
+    confirmed = request.POST.get("confirm") == "yes" or not (counts["items"] or counts["outputs"])
+    if request.method == "POST" and confirmed:
+        services.phase_remove(phase=phase, actor=request.user)
+        messages.success(request, _("The phase is removed."))
+        return redirect(space)
+    return render(request, "spaces/phase_remove.html", {"space": space, "phase": phase, "counts": counts})
+
+
+@login_required
+def checklist_item_add_view(request, slug, phase_id):
+    space = _managed_space(request, slug)
+    phase = get_object_or_404(Phase, pk=phase_id, space=space)
+    form = ChecklistItemStructureForm(
+        request.POST or None, initial={"status": "todo"}, members=space.members.order_by("name")
+    )
+
+    def save(**data):
+        services.checklist_item_add(phase=phase, actor=request.user, **data)
+
+    if _save(request, form, save, _("The action item is added.")):
+        return _phase_page(space, phase.pk)
+    return render(
+        request, "spaces/item_edit.html", {"space": space, "phase": phase, "item": None, "form": form}
+    )
 
 
 @login_required
 def checklist_item_view(request, slug, item_id):
     space = _progress_space(request, slug)
     item = get_object_or_404(ChecklistItem.objects.select_related("phase"), pk=item_id, phase__space=space)
-    members = space.members.order_by("name")
-    initial = {
-        "status": item.status,
-        "owner": item.owner,
-        "due_date": item.due_date,
-        "evidence_url": item.evidence_url,
-    }
-    form = ChecklistItemForm(request.POST or None, initial=initial, members=members)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.checklist_item_update(item=item, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(request, _("The action item is saved."))
-            return redirect("spaces:phase", slug=space.slug, phase_id=item.phase_id)
-    return render(request, "spaces/item_edit.html", {"space": space, "item": item, "form": form})
+    form_class = (
+        ChecklistItemStructureForm
+        if request.user.has_perm("spaces.manage_space", space)
+        else ChecklistItemForm
+    )
+    initial = {name: getattr(item, name) for name in form_class.base_fields}
+    form = form_class(request.POST or None, initial=initial, members=space.members.order_by("name"))
+
+    def save(**data):
+        services.checklist_item_update(item=item, actor=request.user, **data)
+
+    if _save(request, form, save, _("The action item is saved.")):
+        return _phase_page(space, item.phase_id)
+    return render(
+        request, "spaces/item_edit.html", {"space": space, "phase": item.phase, "item": item, "form": form}
+    )
+
+
+@login_required
+def output_add_view(request, slug, phase_id):
+    space = _managed_space(request, slug)
+    phase = get_object_or_404(Phase, pk=phase_id, space=space)
+    form = OutputStructureForm(request.POST or None, initial={"progress": 0})
+
+    def save(**data):
+        services.output_add(phase=phase, actor=request.user, **data)
+
+    if _save(request, form, save, _("The expected output is added.")):
+        return _phase_page(space, phase.pk)
+    return render(
+        request, "spaces/output_edit.html", {"space": space, "phase": phase, "output": None, "form": form}
+    )
 
 
 @login_required
@@ -375,18 +464,33 @@ def output_view(request, slug, output_id):
     output = get_object_or_404(
         ExpectedOutput.objects.select_related("phase"), pk=output_id, phase__space=space
     )
-    form = OutputForm(
-        request.POST or None, initial={"progress": output.progress, "evidence_url": output.evidence_url}
+    form_class = OutputStructureForm if request.user.has_perm("spaces.manage_space", space) else OutputForm
+    initial = {name: getattr(output, name) for name in form_class.base_fields}
+    form = form_class(request.POST or None, initial=initial)
+
+    def save(**data):
+        services.output_update(output=output, actor=request.user, **data)
+
+    if _save(request, form, save, _("The expected output is saved.")):
+        return _phase_page(space, output.phase_id)
+    return render(
+        request,
+        "spaces/output_edit.html",
+        {"space": space, "phase": output.phase, "output": output, "form": form},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.output_update(output=output, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(request, _("The expected output is saved."))
-            return redirect("spaces:phase", slug=space.slug, phase_id=output.phase_id)
-    return render(request, "spaces/output_edit.html", {"space": space, "output": output, "form": form})
+
+
+@login_required
+def seat_add_view(request, slug):
+    space = _managed_space(request, slug)
+    form = SeatDetailsForm(request.POST or None, initial={"category": "other"})
+
+    def save(**data):
+        services.seat_add(space=space, actor=request.user, **data)
+
+    if _save(request, form, save, _("The seat is added.")):
+        return redirect(space)
+    return render(request, "spaces/seat_edit.html", {"space": space, "seat": None, "form": form})
 
 
 @login_required
@@ -394,12 +498,84 @@ def seat_view(request, slug, seat_id):
     space = _managed_space(request, slug)
     seat = get_object_or_404(Seat, pk=seat_id, space=space)
     memberships = space.memberships.select_related("user").order_by("user__name")
-    form = SeatForm(request.POST or None, initial={"membership": seat.membership}, memberships=memberships)
-    if request.method == "POST" and form.is_valid():
-        services.seat_assign(seat=seat, membership=form.cleaned_data["membership"], actor=request.user)
-        messages.success(request, _("The seat is saved."))
+    initial = {name: getattr(seat, name) for name in SeatStructureForm.base_fields}
+    form = SeatStructureForm(request.POST or None, initial=initial, memberships=memberships)
+
+    def save(**data):
+        services.seat_update(seat=seat, actor=request.user, **data)
+
+    if _save(request, form, save, _("The seat is saved.")):
         return redirect(space)
     return render(request, "spaces/seat_edit.html", {"space": space, "seat": seat, "form": form})
+
+
+# Reordering and removing: small POST forms on the space and phase pages, one view per kind of part.
+PARTS = {
+    "phase": (
+        lambda space, pk: get_object_or_404(Phase, pk=pk, space=space),
+        services.phase_move,
+        None,
+    ),
+    "item": (
+        lambda space, pk: get_object_or_404(
+            ChecklistItem.objects.select_related("phase"), pk=pk, phase__space=space
+        ),
+        services.checklist_item_move,
+        services.checklist_item_remove,
+    ),
+    "output": (
+        lambda space, pk: get_object_or_404(
+            ExpectedOutput.objects.select_related("phase"), pk=pk, phase__space=space
+        ),
+        services.output_move,
+        services.output_remove,
+    ),
+    "seat": (
+        lambda space, pk: get_object_or_404(Seat, pk=pk, space=space),
+        services.seat_move,
+        services.seat_remove,
+    ),
+}
+
+
+def _part_done(space, part, obj):
+    if part in ("item", "output"):
+        return _phase_page(space, obj.phase_id)
+    return redirect(space)
+
+
+@login_required
+@require_POST
+def part_move_view(request, slug, part, pk):
+    space = _managed_space(request, slug)
+    get, move, _remove = PARTS[part]
+    obj = get(space, pk)
+    form = MoveForm(request.POST)
+    if form.is_valid():
+        move(**{part: obj, "actor": request.user, **form.cleaned_data})
+    else:
+        messages.error(request, _("Choose whether to move it up or down."))
+    return _part_done(space, part, obj)
+
+
+@login_required
+@require_POST
+def part_remove_view(request, slug, part, pk):
+    space = _managed_space(request, slug)
+    get, _move, remove = PARTS[part]
+    obj = get(space, pk)
+    remove(**{part: obj, "actor": request.user})
+    messages.success(request, _("Removed: %(title)s") % {"title": obj})
+    return _part_done(space, part, obj)
+
+
+@login_required
+def template_export_view(request, slug):
+    """The space's structure as a process template (YAML), to start other spaces from."""
+    space = _managed_space(request, slug)
+    response = HttpResponse(export_blueprint(space), content_type="application/yaml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{space.slug}.yaml"'
+    return response
 
 
 @login_required
