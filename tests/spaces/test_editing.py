@@ -480,7 +480,7 @@ def _normal_phase(spec):
         "key": spec["key"],
         "title": spec["title"],
         "description": spec.get("description") or {},
-        "start_offset_weeks": spec.get("start_offset_weeks")  # none: an ongoing, undated phase,
+        "start_offset_weeks": spec.get("start_offset_weeks"),  # none: an ongoing, undated phase
         "duration_weeks": spec.get("duration_weeks"),
         "checklist": [
             {
