@@ -98,3 +98,34 @@ def test_community_of_practice_keeps_the_seeds_if_needed_and_regularly(user):
     agreed = items["The members agree the co-facilitators at the first meeting"]
     assert "اتفاق أعضاء" in agreed.title["ar"]
     assert "Hold at least one face-to-face meeting a year" in items
+
+
+def test_convergence_checklist_keeps_the_annexs_ten_sub_headings_and_optional_seats(client, user):
+    space = services.space_create(
+        title={"en": "Jordan"}, created_by=user, template_key="convergence-dialogue"
+    )
+    sections = []
+    for phase in space.phases.order_by("order"):
+        for item in phase.checklist.all():
+            if item.section and item.section not in sections:
+                sections.append(item.section)
+    assert [s["en"] for s in sections] == [
+        "Preparatory call and stakeholder identification",
+        "Baseline assessment",
+        "Developing a plan for the Convergence Dialogues",
+        "First Convergence Dialogue",
+        "Follow-up dialogues",
+        "Synthesis and validation",
+        "Draft the Convergence Implementation Plan",
+        "Stakeholder review and revision",
+        "Finalise and launch the implementation plan",
+        "Continuous monitoring and adaptive implementation",
+    ]
+    assert sections[1]["ar"] == "تقييم خط الأساس"
+    optional = set(space.seats.filter(optional=True).values_list("key", flat=True))
+    assert optional == {"family-farmers", "women", "youth", "indigenous-peoples", "rc-office", "un-agencies",
+                        "development-banks", "technical-partners"}  # fmt: skip
+    assert not space.seats.filter(key="ministry-agriculture", optional=True).exists()
+    phase = space.phases.get(key="phase-1")
+    page = client.get(f"/en/spaces/{space.slug}/phases/{phase.pk}/").content.decode()
+    assert '<th scope="rowgroup"' in page and "Baseline assessment" in page

@@ -550,3 +550,20 @@ def test_an_edited_space_round_trips_to_the_same_dates(user, tmp_path):
     assert phases[0].checklist.get().due_date == date(2026, 1, 16)
     assert (phases[1].planned_start, phases[1].planned_end) == (None, None)
     assert copy.seats.get().category == "stakeholder_group"
+
+
+def test_a_manager_gives_an_item_a_section_and_marks_a_seat_optional(client, user):
+    space = services.space_create(title={"en": "Process"}, created_by=user)
+    phase = services.phase_add(space=space, actor=user, title={"en": "Preparation"})
+    item = services.checklist_item_add(phase=phase, actor=user, title={"en": "Collect data"})
+    seat = services.seat_add(space=space, actor=user, title={"en": "Youth"}, category="stakeholder_group")
+    client.force_login(user)
+    data = {"title_en": "Collect data", "section_en": "Baseline assessment", "status": "todo"}
+    assert client.post(f"/en/spaces/{space.slug}/items/{item.pk}/", data).status_code == 302
+    item.refresh_from_db()
+    assert item.section == {"en": "Baseline assessment"}
+    seat_data = {"title_en": "Youth", "category": "stakeholder_group", "optional": "on"}
+    assert client.post(f"/en/spaces/{space.slug}/seats/{seat.pk}/", seat_data).status_code == 302
+    seat.refresh_from_db()
+    assert seat.optional
+    assert space.audit_entries.filter(action="seat.update").exists()

@@ -67,6 +67,8 @@ def load_blueprint(path: Path) -> Blueprint:
         _check_text(phase.get("title"), pwhere)
         for i, item in enumerate(phase.get("checklist", []), 1):
             _check_text(item.get("title"), f"{pwhere} checklist {i}")
+            if item.get("section"):
+                _check_text(item["section"], f"{pwhere} checklist {i} section")
         for i, output in enumerate(phase.get("outputs", []), 1):
             _check_text(output.get("title"), f"{pwhere} output {i}")
         for topic in phase.get("topics", []):
@@ -118,6 +120,7 @@ def apply_blueprint(space: Space, blueprint: Blueprint) -> None:
             category=seat.get("category", "other"),
             title=seat["title"],
             suggested_role=seat.get("suggested_role", ""),
+            optional=bool(seat.get("optional", False)),
         )
         for i, seat in enumerate(blueprint.seats)
     )
@@ -145,6 +148,7 @@ def apply_blueprint(space: Space, blueprint: Blueprint) -> None:
                 phase=phase,
                 order=i,
                 title=item["title"],
+                section=item.get("section") or {},
                 owner_role=item.get("owner_role", ""),
                 due_date=planned_start + timedelta(weeks=item["due_offset_weeks"])
                 if planned_start and item.get("due_offset_weeks") is not None
@@ -224,6 +228,8 @@ def space_blueprint_data(space: Space, today: date | None = None) -> dict:
         spec["title"] = _text(seat.title)
         if seat.suggested_role:
             spec["suggested_role"] = seat.suggested_role
+        if seat.optional:
+            spec["optional"] = True
         data["seats"].append(spec)
     for phase in phases:
         spec = {"key": keys[phase.pk], "title": _text(phase.title)}
@@ -238,6 +244,8 @@ def space_blueprint_data(space: Space, today: date | None = None) -> dict:
         checklist = []
         for item in phase.checklist.all():
             entry = {"title": _text(item.title)}
+            if item.section:
+                entry["section"] = _text(item.section)
             if item.owner_role:
                 entry["owner_role"] = item.owner_role
             if item.due_date and phase.planned_start and start:

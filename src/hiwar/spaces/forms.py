@@ -124,9 +124,15 @@ class PhaseStructureForm(PhaseForm):
 
 class ChecklistItemStructureForm(ChecklistItemForm):
     title = TranslatedTextField(label=_("Action item"), max_length=500)
+    section = TranslatedTextField(
+        label=_("Section"),
+        max_length=200,
+        required=False,
+        help_text=_("The sub-heading this item stands under in its phase, e.g. “Baseline assessment”."),
+    )
     owner_role = forms.ChoiceField(label=_("Usual owner"), choices=[("", "—"), *Role.choices], required=False)
 
-    field_order = ["title", "owner_role", "owner", "due_date", "status", "evidence_url"]
+    field_order = ["title", "section", "owner_role", "owner", "due_date", "status", "evidence_url"]
 
 
 class OutputStructureForm(OutputForm):
@@ -142,10 +148,11 @@ class SeatDetailsForm(forms.Form):
     suggested_role = forms.ChoiceField(
         label=_("Suggested role"), choices=[("", "—"), *Role.choices], required=False
     )
+    optional = forms.BooleanField(label=_("Optional: invited where appropriate"), required=False)
 
 
 class SeatStructureForm(SeatDetailsForm, SeatForm):
-    field_order = ["title", "group", "category", "suggested_role", "membership"]
+    field_order = ["title", "group", "category", "suggested_role", "optional", "membership"]
 
 
 class MoveForm(forms.Form):

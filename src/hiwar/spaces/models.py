@@ -239,6 +239,8 @@ class ChecklistItem(TimeStampedModel):
         related_name="checklist_items",
     )
     owner_role = models.CharField(_("usual owner"), max_length=20, choices=Role.choices, blank=True)
+    # The sub-heading the item stands under in its phase (the annex's "Baseline assessment"…).
+    section = models.JSONField(_("section"), default=dict, blank=True)
     due_date = models.DateField(_("due date"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=ItemStatus.choices, default=ItemStatus.TODO)
     evidence_url = models.URLField(_("link to evidence"), blank=True)
@@ -298,6 +300,8 @@ class Seat(TimeStampedModel):
     category = models.CharField(_("category"), max_length=20, choices=SeatCategory.choices)
     title = models.JSONField(_("seat"))
     suggested_role = models.CharField(_("suggested role"), max_length=20, choices=Role.choices, blank=True)
+    # "Where appropriate", "may also be invited" (C3): a seat the group may leave empty.
+    optional = models.BooleanField(_("optional"), default=False)
     membership = models.ForeignKey(
         Membership,
         verbose_name=_("held by"),

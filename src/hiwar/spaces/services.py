@@ -491,7 +491,7 @@ def _check_owner(space: Space, owner) -> None:
         raise ValidationError({"owner": _("The owner must be a member of this space.")})
 
 
-ITEM_FIELDS = ("title", "owner_role", "owner", "due_date", "status", "evidence_url")
+ITEM_FIELDS = ("title", "section", "owner_role", "owner", "due_date", "status", "evidence_url")
 
 
 @transaction.atomic
@@ -505,6 +505,7 @@ def checklist_item_add(
     due_date: date | None = None,
     status: str = ItemStatus.TODO,
     evidence_url: str = "",
+    section: dict | None = None,
 ) -> ChecklistItem:
     title = _require_text(title, "title", _("Write the action item in at least one language."))
     _check_owner(phase.space, owner)
@@ -512,6 +513,7 @@ def checklist_item_add(
         phase=phase,
         order=_next_order(phase.checklist.all()),
         title=title,
+        section=clean_translations(section),
         owner_role=owner_role,
         owner=owner,
         due_date=due_date,
@@ -533,6 +535,8 @@ def checklist_item_update(*, item: ChecklistItem, actor, **changes) -> Checklist
             raise TypeError(f"checklist_item_update() got an unexpected field {name!r}")
         if name == "title":
             value = _require_text(value, "title", _("Write the action item in at least one language."))
+        elif name == "section":
+            value = clean_translations(value)
         setattr(item, name, value)
     _check_owner(item.phase.space, item.owner)
     item.full_clean()
@@ -625,7 +629,7 @@ def output_remove(*, output: ExpectedOutput, actor) -> None:
     audit(actor=actor, action="output.remove", space=space, target=target)
 
 
-SEAT_FIELDS = ("title", "group", "category", "suggested_role")
+SEAT_FIELDS = ("title", "group", "category", "suggested_role", "optional")
 
 
 @transaction.atomic
@@ -637,6 +641,7 @@ def seat_add(
     category: str,
     group: dict | None = None,
     suggested_role: str = "",
+    optional: bool = False,
 ) -> Seat:
     title = _require_text(title, "title", _("Name the seat in at least one language."))
     seat = Seat(
@@ -646,6 +651,7 @@ def seat_add(
         group=clean_translations(group),
         category=category,
         suggested_role=suggested_role,
+        optional=optional,
     )
     seat.full_clean()
     seat.save()
