@@ -324,6 +324,7 @@ def test_a_rule_between_past_events_is_met_or_broken_never_at_risk(space_and_peo
     far = make_event(space, start=in_days(-30))
     services.rule_add(event=far, other=second, kind="days_before", amount=1, actor=None)
     assert {s.status for s in selectors.rules_touching(far)} == {"broken"}
+    assert all(s.settled for s in selectors.rules_touching(far))  # no "to be sure: by …" advice
     ahead_a = make_event(space, start=in_days(10), minutes=60)
     ahead_b = make_event(space, start=in_days(11), minutes=60 * 30)
     services.rule_add(event=ahead_a, other=ahead_b, kind="days_before", amount=1, actor=None)

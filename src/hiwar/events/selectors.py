@@ -150,6 +150,7 @@ class RuleState:
     rule: SchedulingRule
     status: str  # met / at_risk / broken / unknown
     deadline: date | None  # the latest day the earlier event can be on, for the rule to hold for sure
+    settled: bool = False  # both events are over: nothing can be moved any more
 
 
 def _bounds(event: Event):
@@ -164,7 +165,8 @@ def rule_state(rule: SchedulingRule, today: date | None = None) -> RuleState:
     kind = scheduling.RuleKind(rule.kind)
     today = today or timezone.localdate()
     event, other = _bounds(rule.event), _bounds(rule.other)
-    if _is_over(rule.event, today) and _is_over(rule.other, today):
+    settled = _is_over(rule.event, today) and _is_over(rule.other, today)
+    if settled:
         # Both have happened: no date is left to fix, so the rule was met or broken. Each is judged by
         # the day it began (an imprecise past date by its first possible day).
         event, other = (event[0], event[0]), (other[0], other[0])
@@ -173,6 +175,7 @@ def rule_state(rule: SchedulingRule, today: date | None = None) -> RuleState:
         rule=rule,
         status=str(status),
         deadline=scheduling.latest_allowed_start(kind, rule.amount, _bounds(rule.other)),
+        settled=settled,
     )
 
 
