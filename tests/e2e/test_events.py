@@ -62,3 +62,33 @@ def test_register_receive_the_ics_and_see_it_under_my_events(live_server, page, 
     feed = page.locator("#feed-url").input_value()
     assert re.search(r"/calendar/[\w-]+\.ics$", feed)
     page.screenshot(path=str(artifacts / "events-my-events-en.png"), full_page=True)
+
+
+def test_the_event_form_shows_only_the_date_fields_of_the_chosen_precision(live_server, page):
+    convenor = UserFactory(email="convenor@example.org")
+    convenor.set_password("convene-2026")
+    convenor.save()
+    space = SpaceFactory(country="JO")
+    MembershipFactory(space=space, user=convenor, role=Role.CONVENOR)
+    page.goto(live_server.url + "/en/accounts/login/")
+    page.fill("#id_username", "convenor@example.org")
+    page.fill("#id_password", "convene-2026")
+    page.locator("main form button[type=submit]").click()
+
+    page.goto(live_server.url + f"/en/spaces/{space.slug}/events/new/")
+    assert page.locator("#id_timezone").input_value() == "Asia/Amman"
+    assert page.locator("#id_start").is_visible() and not page.locator("#id_year").is_visible()
+    page.select_option("#id_precision", "month")
+    assert page.locator("#id_year").is_visible() and page.locator("#id_month").is_visible()
+    assert not page.locator("#id_start").is_visible() and not page.locator("#id_week").is_visible()
+    assert not page.locator("#id_part").is_visible() and not page.locator("#id_day").is_visible()
+
+    # An error: the summary at the top takes the focus and its link leads to the field.
+    page.select_option("#id_precision", "day")
+    page.fill("#id_title_1", "Consultation")
+    page.locator("form[data-precision-form] button[type=submit]").click()
+    summary = page.locator(".error-summary")
+    assert summary.is_visible() and page.title().startswith("Error: ")
+    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    summary.locator("a[href='#id_day']").click()
+    assert page.evaluate("document.activeElement.id") == "id_day"

@@ -5,8 +5,10 @@ from zoneinfo import ZoneInfo
 
 from django.utils import translation
 from django.utils.formats import date_format
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 
 from hiwar.events.precision import Part, Precision, PrecisionDate
 
@@ -42,33 +44,51 @@ def describe(when: PrecisionDate) -> str:
     return parts[when.part] % {"year": when.year}
 
 
-def time_range(start: datetime, end: datetime, zone: str) -> str:
-    """'19 November 2024, 10:30–12:00 EST' in `zone`."""
+def _ltr(text: str, html: bool) -> str:
+    """A left-to-right run (a time, a zone abbreviation) isolated, so Arabic text does not reorder it."""
+    return format_html('<bdi dir="ltr">{}</bdi>', text) if html else text
+
+
+def time_range(start: datetime, end: datetime, zone: str, *, html: bool = False) -> str:
+    """'19 November 2024, 10:30–12:00 EST' in `zone`; with `html`, the times and zone in <bdi>."""
     tz = ZoneInfo(zone)
     local_start, local_end = start.astimezone(tz), end.astimezone(tz)
     abbreviation = local_start.tzname() or zone
+    text = conditional_escape if html else str
     if local_start.date() == local_end.date():
-        return pgettext("event time", "%(day)s, %(start)s–%(end)s %(zone)s") % {
-            "day": date_format(local_start.date(), "j F Y"),
-            "start": local_start.strftime("%H:%M"),
-            "end": local_end.strftime("%H:%M"),
-            "zone": abbreviation,
+        pattern = pgettext("event time", "%(day)s, %(times)s %(zone)s")
+        values = {
+            "day": text(date_format(local_start.date(), "j F Y")),
+            "times": _ltr(local_start.strftime("%H:%M") + "–" + local_end.strftime("%H:%M"), html),
+            "zone": _ltr(abbreviation, html),
         }
-    return pgettext("event time", "%(start)s – %(end)s %(zone)s") % {
-        "start": date_format(local_start.date(), "j F Y") + " " + local_start.strftime("%H:%M"),
-        "end": date_format(local_end.date(), "j F Y") + " " + local_end.strftime("%H:%M"),
-        "zone": abbreviation,
-    }
+    else:
+        pattern = pgettext("event time", "%(start)s – %(end)s %(zone)s")
+        values = {
+            "start": text(date_format(local_start.date(), "j F Y"))
+            + " "
+            + _ltr(local_start.strftime("%H:%M"), html),
+            "end": text(date_format(local_end.date(), "j F Y"))
+            + " "
+            + _ltr(local_end.strftime("%H:%M"), html),
+            "zone": _ltr(abbreviation, html),
+        }
+    if html:
+        return mark_safe(conditional_escape(pattern) % values)  # noqa: S308 — every value is escaped above
+    return pattern % values
 
 
-def event_when(event, viewer_zone: str | None = None) -> dict:
-    """What a page shows: the event's own time, and the viewer's when their zone differs."""
+def event_when(event, viewer_zone: str | None = None, *, html: bool = False) -> dict:
+    """What a page shows: the event's own time, and the viewer's when their zone differs.
+
+    Pages ask for `html`: LTR runs come isolated in <bdi>; e-mails, calendars and the API get text.
+    """
     if not event.is_exact:
         return {"main": describe(event.when), "viewer": "", "precise": False}
-    main = time_range(event.start, event.end, event.timezone)
+    main = time_range(event.start, event.end, event.timezone, html=html)
     viewer = ""
     if viewer_zone and viewer_zone != event.timezone:
-        viewer = time_range(event.start, event.end, viewer_zone)
+        viewer = time_range(event.start, event.end, viewer_zone, html=html)
         if viewer == main:
             viewer = ""
     return {"main": main, "viewer": viewer, "precise": True}
@@ -81,3 +101,18 @@ def when_text(event, *, zone: str = "", language: str = "ar") -> str:
         if when["viewer"]:
             return _("%(time)s (your time: %(viewer)s)") % {"time": when["main"], "viewer": when["viewer"]}
         return when["main"]
+
+
+def rule_text(kind: str, amount: int, other: str) -> str:
+    """'at least 12 weeks before “Regional review”', with the plural forms of the language."""
+    if kind == "at_least_weeks_before":
+        pattern = ngettext(
+            "at least %(n)s week before “%(other)s”", "at least %(n)s weeks before “%(other)s”", amount
+        )
+    elif kind == "at_least_days_before":
+        pattern = ngettext(
+            "at least %(n)s day before “%(other)s”", "at least %(n)s days before “%(other)s”", amount
+        )
+    else:
+        pattern = ngettext("%(n)s day before “%(other)s”", "%(n)s days before “%(other)s”", amount)
+    return pattern % {"n": amount, "other": other}

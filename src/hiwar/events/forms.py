@@ -1,4 +1,3 @@
-import zoneinfo
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -8,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hiwar.accounts.choices import Language, Region, Sector, StakeholderGroup
 from hiwar.core.forms import TranslatedTextField
-from hiwar.events import recurrence
+from hiwar.events import recurrence, zones
 from hiwar.events.models import (
     AgendaItem,
     EventFormat,
@@ -41,7 +40,18 @@ PART_CHOICES = [
     (Part.Q4.value, _("Fourth quarter")),
 ]
 MONTH_CHOICES = [("", "—"), *((str(m), str(m)) for m in range(1, 13))]
-ZONE_CHOICES = [(z, z) for z in sorted(zoneinfo.available_timezones())]
+
+# Which date fields each precision uses: the form shows them grouped, and events-form.js shows
+# only those of the chosen precision.
+PRECISION_FIELDS = {
+    Precision.EXACT.value: ("start", "end"),
+    Precision.DAY.value: ("day",),
+    Precision.WEEK.value: ("year", "month", "week"),
+    Precision.MONTH.value: ("year", "month"),
+    Precision.PART.value: ("year", "part"),
+    Precision.YEAR.value: ("year",),
+    Precision.TBD.value: (),
+}
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -51,10 +61,28 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(attrs, format="%Y-%m-%dT%H:%M")
 
 
-class WhenMixin(forms.Form):
+class ZoneMixin(forms.Form):
+    """A time-zone select named in the reader's language, the space's country's zones first."""
+
+    timezone = forms.ChoiceField(label=_("Time zone"), choices=())
+
+    def __init__(self, *args, country: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        current = self.initial.get("timezone") or ""
+        self.fields["timezone"].choices = zones.zone_choices(country=country, current=current)
+
+
+def default_zone(*, country: str = "", user=None) -> str:
+    """The zone a new event starts with: the space's country's, else the convenor's, else UTC."""
+    in_country = zones.country_zones(country)
+    if in_country:
+        return in_country[0]
+    return getattr(user, "timezone", "") or zones.UTC
+
+
+class WhenMixin(ZoneMixin):
     """A date of limited precision, or an exact start and end in the event's time zone (R8)."""
 
-    timezone = forms.ChoiceField(label=_("Time zone"), choices=ZONE_CHOICES, initial="UTC")
     precision = forms.ChoiceField(label=_("How precise is the date?"), choices=PRECISION_CHOICES)
     start = forms.DateTimeField(
         label=_("Starts"), required=False, widget=DateTimeInput, input_formats=["%Y-%m-%dT%H:%M"]
@@ -117,6 +145,47 @@ class WhenMixin(forms.Form):
         elif precision == Precision.DAY and not data.get("day"):
             self.add_error("day", _("Give the day."))
         return data
+
+    def date_groups(self) -> list[dict]:
+        """The date fields in fieldsets, each saying for which precision to fill it (no-JS reading).
+
+        Each field comes with the precisions that use it, for events-form.js to show only those.
+        """
+        uses = self.precision_fields()
+        groups = [
+            {
+                "key": "exact",
+                "legend": _("Exact date and time"),
+                "help": _("Fill these when the precision is “Exact date and time”."),
+                "fields": [self["start"], self["end"]],
+            },
+            {
+                "key": "day",
+                "legend": _("A day"),
+                "help": _("Fill this when the precision is “A day (time not yet known)”."),
+                "fields": [self["day"]],
+            },
+            {
+                "key": "approximate",
+                "legend": _("An approximate date"),
+                "help": _(
+                    "A week of a month: year, month and week. A month: year and month. "
+                    "Part of a year: year and part. A year: the year only."
+                ),
+                "fields": [self["year"], self["month"], self["week"], self["part"]],
+            },
+        ]
+        for group in groups:
+            group["fields"] = [(field, uses.get(field.name, "")) for field in group["fields"]]
+        return groups
+
+    def precision_fields(self) -> dict[str, str]:
+        """For each field, the precisions that use it, space-separated (the data attribute for JS)."""
+        uses: dict[str, list[str]] = {}
+        for precision, names in PRECISION_FIELDS.items():
+            for name in names:
+                uses.setdefault(name, []).append(precision)
+        return {name: " ".join(values) for name, values in uses.items()}
 
 
 class EventForm(WhenMixin):
@@ -181,7 +250,7 @@ class EventForm(WhenMixin):
         return fields
 
 
-class SeriesForm(forms.Form):
+class SeriesForm(ZoneMixin):
     kind = forms.ChoiceField(label=_("Kind"), choices=EventKind.choices, initial=EventKind.FOLLOW_UP_MEETING)
     title = TranslatedTextField(label=_("Title"), max_length=200)
     repeat = forms.ChoiceField(
@@ -201,7 +270,7 @@ class SeriesForm(forms.Form):
         max_length=recurrence.MAX_RULE_LENGTH,
         help_text=_("For example FREQ=MONTHLY;BYDAY=1TU;COUNT=10"),
     )
-    timezone = forms.ChoiceField(label=_("Time zone"), choices=ZONE_CHOICES, initial="UTC")
+    field_order = ["kind", "title", "repeat", "rrule", "timezone", "first_start"]
     first_start = forms.DateTimeField(
         label=_("First meeting starts"), widget=DateTimeInput, input_formats=["%Y-%m-%dT%H:%M"]
     )
@@ -305,14 +374,34 @@ class ActionItemForm(forms.Form):
         self.fields["owner"].queryset = members
 
 
+class EventChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        from hiwar.events.display import describe
+
+        return _("%(title)s (%(when)s)") % {"title": str(obj), "when": describe(obj.when)}
+
+
 class RuleForm(forms.Form):
     kind = forms.ChoiceField(label=_("Rule"), choices=SchedulingRule._meta.get_field("kind").choices)
     amount = forms.IntegerField(label=_("N"), min_value=1, max_value=520)
-    other = forms.ModelChoiceField(label=_("Before which event"), queryset=None)
+    other = EventChoiceField(
+        label=_("Before which event"),
+        queryset=None,
+        help_text=_("The events nearest in time are listed; search above for another one."),
+    )
 
     def __init__(self, *args, events, **kwargs):
+        """`events`: the events offered (a page shows a few near in time; a submission checks the space's)."""
         super().__init__(*args, **kwargs)
         self.fields["other"].queryset = events
+
+
+class RuleSearchForm(forms.Form):
+    rule_q = forms.CharField(label=_("Find an event by its title"), required=False, max_length=100)
+
+
+class AttendanceSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search by name"), required=False, max_length=100)
 
 
 class AnnouncementForm(forms.Form):

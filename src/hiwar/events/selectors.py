@@ -1,12 +1,17 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hiwar.events import scheduling
-from hiwar.events.access import events_visible_to, events_with_logistics_for
+from hiwar.events import scheduling, seats
+from hiwar.events.access import (
+    events_visible_to,
+    events_with_logistics_for,
+    registrations_seen_by_their_people,
+)
 from hiwar.events.models import (
     CONSULTATION_KINDS,
     DIALOGUE_KINDS,
@@ -50,9 +55,47 @@ def event_list(
         events = events.filter(earliest__lte=date_to)
     if not include_cancelled:
         events = events.exclude(status=EventStatus.CANCELLED)
-    return events.annotate(
-        confirmed_count=Count("registrations", filter=Q(registrations__status=Registration.Status.CONFIRMED))
-    ).order_by("earliest", "start", "id")
+    # Dates "to be decided" come last on every database (PostgreSQL sorts NULL first in DESC only).
+    return events.order_by(F("earliest").asc(nulls_last=True), F("start").asc(nulls_last=True), "id")
+
+
+def with_confirmed_counts(events) -> list[Event]:
+    """The events of one page, each with `confirmed_count`: one query over these rows, not the table."""
+    events = list(events)
+    counts = dict(
+        Registration.objects.filter(
+            event_id__in=[event.pk for event in events], status=Registration.Status.CONFIRMED
+        )
+        .values_list("event_id")
+        .annotate(n=Count("id"))
+    )
+    for event in events:
+        event.confirmed_count = counts.get(event.pk, 0)
+    return events
+
+
+def seats_left(event: Event) -> int | None:
+    """Free seats by the seat rule itself (facilitators and people who lost access take none)."""
+    if event.capacity is None:
+        return None
+    from hiwar.events.services import _seat_states  # the states the seat rule itself reconciles
+
+    return event.capacity - seats.seats_taken(_seat_states(event))
+
+
+def told_of_cancellation(event: Event) -> int:
+    """How many people the cancellation e-mail goes to (the same set `event_cancel` writes to)."""
+    return registrations_seen_by_their_people(event).filter(status__in=Registration.ACTIVE).count()
+
+
+def attendance(event: Event, *, name: str = "", status: str = "") -> QuerySet[Registration]:
+    """The registrations of an event for its organisers, by status then name; searchable by name."""
+    registrations = event.registrations.select_related("user").order_by("status", "user__name", "id")
+    if name:
+        registrations = registrations.filter(user__name__icontains=name)
+    if status:
+        registrations = registrations.filter(status=status)
+    return registrations
 
 
 def event_for_user(user, slug: str | None, event_id: int) -> Event:
@@ -107,19 +150,52 @@ class RuleState:
     rule: SchedulingRule
     status: str  # met / at_risk / broken / unknown
     deadline: date | None  # the latest day the earlier event can be on, for the rule to hold for sure
+    settled: bool = False  # both events are over: nothing can be moved any more
 
 
 def _bounds(event: Event):
     return (event.earliest, event.latest) if event.earliest else None
 
 
-def rule_state(rule: SchedulingRule) -> RuleState:
+def _is_over(event: Event, today: date) -> bool:
+    return event.latest is not None and event.latest < today
+
+
+def rule_state(rule: SchedulingRule, today: date | None = None) -> RuleState:
     kind = scheduling.RuleKind(rule.kind)
-    status = scheduling.evaluate(kind, rule.amount, _bounds(rule.event), _bounds(rule.other))
+    today = today or timezone.localdate()
+    event, other = _bounds(rule.event), _bounds(rule.other)
+    settled = _is_over(rule.event, today) and _is_over(rule.other, today)
+    if settled:
+        # Both have happened: no date is left to fix, so the rule was met or broken. Each is judged by
+        # the day it began (an imprecise past date by its first possible day).
+        event, other = (event[0], event[0]), (other[0], other[0])
+    status = scheduling.evaluate(kind, rule.amount, event, other)
     return RuleState(
         rule=rule,
         status=str(status),
         deadline=scheduling.latest_allowed_start(kind, rule.amount, _bounds(rule.other)),
+        settled=settled,
+    )
+
+
+def rule_candidates(event: Event, *, query: str = "", limit: int = 20) -> QuerySet[Event]:
+    """Events of the space a rule can point to: matching `query`, else those nearest in time.
+
+    Titles are translations in JSON (stored escaped on SQLite), so they are matched here over one
+    narrow query of ids, titles and dates rather than by the database.
+    """
+    rows = list(event.space.events.exclude(pk=event.pk).values_list("pk", "title", "earliest"))
+    needle = query.strip().casefold()
+    if needle:
+        rows = [
+            row for row in rows if any(needle in str(text).casefold() for text in (row[1] or {}).values())
+        ]
+    anchor = event.earliest or timezone.localdate()
+    rows.sort(key=lambda row: (row[2] is None, abs((row[2] - anchor).days) if row[2] else 0, row[0]))
+    ids = [row[0] for row in rows[:limit]]
+    return Event.objects.filter(pk__in=ids).order_by(
+        F("earliest").asc(nulls_last=True), F("start").asc(nulls_last=True), "id"
     )
 
 
@@ -219,3 +295,11 @@ def space_timeline(space: Space) -> list[TimelineEntry]:
                 entries.append(TimelineEntry("milestone", item.due_date, item.due_date, item, []))
     entries.sort(key=lambda e: (e.earliest is None, e.earliest or date.max, e.latest or date.max, e.kind))
     return entries
+
+
+def today_position(entries: list[TimelineEntry], today: date) -> int:
+    """Where "today" goes among the entries: before the first one that begins after today (undated last)."""
+    for index, entry in enumerate(entries):
+        if entry.earliest is None or entry.earliest > today:
+            return index
+    return len(entries)

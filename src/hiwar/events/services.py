@@ -94,10 +94,39 @@ def _apply_when(event: Event, when: PrecisionDate, start: datetime | None, end: 
     event.earliest, event.latest = bounds if bounds else (None, None)
 
 
+def is_in_the_past(event: Event) -> bool:
+    """Whether the event has already begun (exact) or every day it can fall on is over (imprecise).
+
+    Saving such an event is allowed — minutes of a past meeting are entered afterwards — but the
+    convenor is warned, for a wrong year is the commonest slip in a date field.
+    """
+    if event.start is not None:
+        return event.start < timezone.now()
+    if event.latest is None:
+        return False
+    return event.latest < timezone.now().astimezone(_zone(event.timezone)).date()
+
+
+def _check_registration_closes(event: Event) -> None:
+    """Registration cannot close after the event starts (or, for an imprecise date, after its last day)."""
+    closes = event.registration_closes
+    if closes is None:
+        return
+    if event.start is not None:
+        too_late = closes > event.start
+    elif event.latest is not None:
+        too_late = closes.astimezone(_zone(event.timezone)).date() > event.latest
+    else:
+        too_late = False
+    if too_late:
+        raise ValidationError({"registration_closes": _("Registration must close before the event starts.")})
+
+
 @dataclass
 class EventChange:
     event: Event
     broken_rules: list  # rules this change broke (or left broken): the convenor is warned
+    moved_into_past: bool = False  # the new date is already over: the convenor is warned
 
 
 EVENT_FIELDS = (
@@ -135,6 +164,7 @@ def event_create(
         setattr(event, name, clean_translations(value) if name in ("title", "description") else value)
     _zone(event.timezone)
     _apply_when(event, when, start, end)
+    _check_registration_closes(event)
     if not event.title:
         raise ValidationError({"title": _("Write this in at least one language.")})
     event.full_clean()
@@ -165,6 +195,7 @@ def event_update(
     _zone(event.timezone)
     if when is not None:
         _apply_when(event, when, start, end)
+    _check_registration_closes(event)
     confirmed = seats.seats_taken(_seat_states(event))
     # Checked only when the capacity changes: a facilitator who became a participant may have taken
     # one seat too many, which must not block every other edit of the event.
@@ -183,7 +214,7 @@ def event_update(
         _schedule_reminders(event)
     reconcile_seats(event, actor=actor)
     broken = [status for status in rules_touching(event) if status.status == "broken"]
-    return EventChange(event=event, broken_rules=broken)
+    return EventChange(event=event, broken_rules=broken, moved_into_past=moved and is_in_the_past(event))
 
 
 @transaction.atomic

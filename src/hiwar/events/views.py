@@ -6,7 +6,8 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,11 +16,12 @@ from hiwar.core.emails import delivery_counts
 from hiwar.core.forms import add_validation_error, parse_id, safe_next
 from hiwar.core.translation import pick
 from hiwar.events import selectors, services
-from hiwar.events.display import event_when
+from hiwar.events.display import event_when, rule_text
 from hiwar.events.forms import (
     ActionItemForm,
     AgendaItemForm,
     AnnouncementForm,
+    AttendanceSearchForm,
     DocumentForm,
     EventFilterForm,
     EventForm,
@@ -27,7 +29,9 @@ from hiwar.events.forms import (
     MinutesRequestForm,
     RegistrationForm,
     RuleForm,
+    RuleSearchForm,
     SeriesForm,
+    default_zone,
 )
 from hiwar.events.ics import calendar_for, event_calendar
 from hiwar.events.models import (
@@ -39,10 +43,15 @@ from hiwar.events.models import (
     MinutesAccessRequest,
     Registration,
 )
+from hiwar.events.rules import takes_self_registration
 from hiwar.spaces import services as space_services
 from hiwar.spaces.selectors import space_for_user
 
 PAGE_SIZE = 30
+ATTENDANCE_PAGE_SIZE = 50
+PAST_WARNING = gettext_lazy(
+    "This date is already past. The event is saved; check the year and the time if you meant a future date."
+)
 
 
 def _organised_event(request, slug, event_id) -> Event:
@@ -79,7 +88,10 @@ def event_list_view(request):
         events = events.reverse()  # the most recent first
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     zone = _viewer_zone(request)
-    rows = [(event, event_when(event, zone)) for event in page.object_list]
+    rows = [
+        (event, event_when(event, zone, html=True))
+        for event in selectors.with_confirmed_counts(page.object_list)
+    ]
     query = {k: v for k, v in request.GET.items() if k != "page" and v}
     return render(request, "events/list.html", {"form": form, "page": page, "rows": rows, "filters": query})
 
@@ -87,13 +99,18 @@ def event_list_view(request):
 def space_events_view(request, slug):
     space = space_for_user(request.user, slug, "spaces.view_space")
     events = selectors.event_list(request.user, space=space.slug)
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     zone = _viewer_zone(request)
     return render(
         request,
         "events/space_events.html",
         {
             "space": space,
-            "rows": [(event, event_when(event, zone)) for event in events],
+            "page": page,
+            "rows": [
+                (event, event_when(event, zone, html=True))
+                for event in selectors.with_confirmed_counts(page.object_list)
+            ],
             "can_add": request.user.has_perm("events.add_event", space),
         },
     )
@@ -104,8 +121,18 @@ def timeline_view(request, slug):
     entries = selectors.space_timeline(space)
     zone = _viewer_zone(request)
     for entry in entries:
-        entry.when = event_when(entry.obj, zone) if entry.kind == "event" else None
-    return render(request, "events/timeline.html", {"space": space, "entries": entries})
+        entry.when = event_when(entry.obj, zone, html=True) if entry.kind == "event" else None
+    today = timezone.localdate()
+    return render(
+        request,
+        "events/timeline.html",
+        {
+            "space": space,
+            "entries": entries,
+            "today": today,
+            "today_index": selectors.today_position(entries, today),
+        },
+    )
 
 
 # Create and edit ------------------------------------------------------------------------------------------
@@ -114,8 +141,11 @@ def timeline_view(request, slug):
 @login_required
 def event_create_view(request, slug):
     space = _organised_space(request, slug)
+    country = str(space.country or "")
     form = EventForm(
-        request.POST or None, initial={"precision": "exact", "timezone": request.user.timezone or "UTC"}
+        request.POST or None,
+        initial={"precision": "exact", "timezone": default_zone(country=country, user=request.user)},
+        country=country,
     )
     if request.method == "POST" and form.is_valid():
         when, start, end = form.when()
@@ -127,6 +157,8 @@ def event_create_view(request, slug):
             add_validation_error(form, error, default_field="precision")
         else:
             messages.success(request, _("The event is created."))
+            if services.is_in_the_past(event):
+                messages.warning(request, PAST_WARNING)
             return redirect(event)
     return render(request, "events/event_form.html", {"space": space, "form": form})
 
@@ -168,7 +200,9 @@ def _initial_for(event: Event) -> dict:
 @login_required
 def event_edit_view(request, slug, event_id):
     event = _organised_event(request, slug, event_id)
-    form = EventForm(request.POST or None, initial=_initial_for(event))
+    form = EventForm(
+        request.POST or None, initial=_initial_for(event), country=str(event.space.country or "")
+    )
     if request.method == "POST" and form.is_valid():
         when, start, end = form.when()
         try:
@@ -179,14 +213,15 @@ def event_edit_view(request, slug, event_id):
             add_validation_error(form, error, default_field="precision")
         else:
             messages.success(request, _("The event is saved."))
+            if change.moved_into_past:
+                messages.warning(request, PAST_WARNING)
             for state in change.broken_rules:
                 messages.warning(
                     request,
-                    _("This date breaks a rule: “%(event)s” must be %(rule)s “%(other)s”.")
+                    _("This date breaks a rule: “%(event)s” must be %(rule)s.")
                     % {
                         "event": pick(state.rule.event.title),
-                        "rule": state.rule.get_kind_display().replace("N", str(state.rule.amount)),
-                        "other": pick(state.rule.other.title),
+                        "rule": rule_text(state.rule.kind, state.rule.amount, pick(state.rule.other.title)),
                     },
                 )
             return redirect(change.event)
@@ -196,7 +231,12 @@ def event_edit_view(request, slug, event_id):
 @login_required
 def series_create_view(request, slug):
     space = _organised_space(request, slug)
-    form = SeriesForm(request.POST or None, initial={"timezone": request.user.timezone or "UTC"})
+    country = str(space.country or "")
+    form = SeriesForm(
+        request.POST or None,
+        initial={"timezone": default_zone(country=country, user=request.user)},
+        country=country,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -226,12 +266,22 @@ def series_create_view(request, slug):
 
 
 @login_required
-@require_POST
 def event_cancel_view(request, slug, event_id):
+    """GET says what cancelling does and whom it tells; only the POST of that page cancels."""
     event = _organised_event(request, slug, event_id)
-    services.event_cancel(event=event, actor=request.user)
-    messages.success(request, _("The event is cancelled; registered participants are told."))
-    return redirect(event)
+    if request.method == "POST":
+        try:
+            services.event_cancel(event=event, actor=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The event is cancelled; registered participants are told."))
+        return redirect(event)
+    return render(
+        request,
+        "events/cancel_confirm.html",
+        {"space": event.space, "event": event, "told": selectors.told_of_cancellation(event)},
+    )
 
 
 # The event page ------------------------------------------------------------------------------------------
@@ -239,30 +289,38 @@ def event_cancel_view(request, slug, event_id):
 
 def event_detail_view(request, slug, event_id):
     event = selectors.event_for_user(request.user, slug, event_id)
+    return render(request, "events/detail.html", _detail_context(request, event))
+
+
+def _detail_context(request, event: Event, *, registration_form: RegistrationForm | None = None) -> dict:
     agenda = list(event.agenda.all())
-    can_manage = request.user.has_perm("events.manage_event", event)
-    registration = selectors.registration_of(request.user, event)
+    user = request.user
+    can_manage = user.has_perm("events.manage_event", event)
+    registration = selectors.registration_of(user, event)
     documents = [d for d in event.documents.all()]
+    if registration_form is None and user.is_authenticated:
+        registration_form = RegistrationForm(initial=services.registration_defaults(user), event=event)
+    seats_left = selectors.seats_left(event) if event.capacity else None
     context = {
         "space": event.space,
         "event": event,
-        "when": event_when(event, _viewer_zone(request)),
+        "when": event_when(event, _viewer_zone(request), html=True),
         "agenda": agenda,
         "agenda_minutes": sum(i.duration_minutes for i in agenda),
         "carried_forward": selectors.carried_forward_actions(event),
         "documents": documents,
         "registration": registration,
-        "registration_form": RegistrationForm(
-            initial=services.registration_defaults(request.user), event=event
-        )
-        if request.user.is_authenticated
-        else None,
+        "registration_form": registration_form,
         "can_manage": can_manage,
-        "can_register": request.user.has_perm("events.register", event),
-        "can_see_logistics": request.user.has_perm("events.see_logistics", event),
-        "can_view_minutes": request.user.has_perm("events.view_minutes", event),
-        "can_request_minutes": request.user.is_authenticated
-        and request.user.has_perm("events.request_minutes", event),
+        "can_register": user.has_perm("events.register", event),
+        # Only verification stands between this person and the registration form.
+        "must_verify": user.is_authenticated
+        and not user.email_verified
+        and takes_self_registration.test(user, event),
+        "is_full": seats_left is not None and seats_left <= 0,
+        "can_see_logistics": user.has_perm("events.see_logistics", event),
+        "can_view_minutes": user.has_perm("events.view_minutes", event),
+        "can_request_minutes": user.is_authenticated and user.has_perm("events.request_minutes", event),
         "minutes": getattr(event, "minutes", None) if hasattr(event, "minutes") else None,
         "action_items": event.action_items.select_related("owner"),
         "rules": selectors.rules_touching(event),
@@ -270,16 +328,19 @@ def event_detail_view(request, slug, event_id):
         "confirmed_count": event.registrations.filter(status=Registration.Status.CONFIRMED).count(),
     }
     if can_manage:
+        search = RuleSearchForm(request.GET)
+        query = search.cleaned_data["rule_q"] if search.is_valid() else ""
         context.update(
             warnings=selectors.agenda_warnings(event, agenda),
             agenda_form=AgendaItemForm(),
             document_form=DocumentForm(),
-            rule_form=RuleForm(events=event.space.events.exclude(pk=event.pk)),
+            rule_search=search,
+            rule_form=RuleForm(events=selectors.rule_candidates(event, query=query)),
             minutes_requests=event.minutes_requests.filter(
                 status=MinutesAccessRequest.Status.PENDING
             ).select_related("user"),
         )
-    return render(request, "events/detail.html", context)
+    return context
 
 
 def event_ics_view(request, slug, event_id):
@@ -335,7 +396,7 @@ def my_events_view(request):
         request,
         "events/mine.html",
         {
-            "rows": [(r, event_when(r.event, zone)) for r in registrations],
+            "rows": [(r, event_when(r.event, zone, html=True)) for r in registrations],
             "feed_url": request.build_absolute_uri(reverse("calendar_feed", args=[feed.token])),
         },
     )
@@ -352,9 +413,7 @@ def register_view(request, slug, event_id):
     throttling.hit(request, "registration", request.user.pk)
     form = RegistrationForm(request.POST, event=event)
     if not form.is_valid():
-        for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
-        return redirect(event)
+        return render(request, "events/detail.html", _detail_context(request, event, registration_form=form))
     try:
         registration = services.register(event=event, user=request.user, answers=form.cleaned_data)
     except ValidationError as error:
@@ -389,11 +448,31 @@ def unregister_view(request, slug, event_id):
 @login_required
 def attendance_view(request, slug, event_id):
     event = _organised_event(request, slug, event_id)
-    registrations = event.registrations.select_related("user", "user__profile").order_by(
-        "status", "user__name"
+    if request.GET.get("print"):
+        registrations = selectors.attendance(event, status=Registration.Status.CONFIRMED)
+        return render(
+            request,
+            "events/attendance_print.html",
+            {"space": event.space, "event": event, "registrations": registrations},
+        )
+    search = AttendanceSearchForm(request.GET)
+    query = search.cleaned_data["q"] if search.is_valid() else ""
+    page = Paginator(selectors.attendance(event, name=query), ATTENDANCE_PAGE_SIZE).get_page(
+        request.GET.get("page")
     )
-    template = "events/attendance_print.html" if request.GET.get("print") else "events/attendance.html"
-    return render(request, template, {"space": event.space, "event": event, "registrations": registrations})
+    return render(
+        request,
+        "events/attendance.html",
+        {
+            "space": event.space,
+            "event": event,
+            "search": search,
+            "query": query,
+            "page": page,
+            "registrations": page.object_list,
+            "filters": {"q": query} if query else {},
+        },
+    )
 
 
 @login_required
@@ -571,7 +650,7 @@ def minutes_request_decide_view(request, slug, event_id, request_id):
 @require_POST
 def rule_add_view(request, slug, event_id):
     event = _organised_event(request, slug, event_id)
-    form = RuleForm(request.POST, events=event.space.events.exclude(pk=event.pk))
+    form = RuleForm(request.POST, events=event.space.events.exclude(pk=event.pk).select_related(None))
     if form.is_valid():
         try:
             services.rule_add(event=event, actor=request.user, **form.cleaned_data)

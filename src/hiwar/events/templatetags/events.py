@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from hiwar.events.display import event_when
 from hiwar.events.models import EventStatus
+from hiwar.events.selectors import with_confirmed_counts
 
 register = template.Library()
 
@@ -20,7 +21,7 @@ def upcoming_events(context, space, limit: int = 5):
     zone = getattr(user, "timezone", "") or ""
     return {
         "space": space,
-        "rows": [(event, event_when(event, zone)) for event in events],
+        "rows": [(event, event_when(event, zone, html=True)) for event in with_confirmed_counts(events)],
         "can_add": user.has_perm("events.add_event", space),
         "is_member": context.get("membership") is not None,
         "can_manage": context.get("can_manage", False),
