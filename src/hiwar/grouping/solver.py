@@ -556,17 +556,8 @@ def mean_distance(distances: np.ndarray) -> float:
 
 # Compiling ahead ------------------------------------------------------------------------------------
 
-KERNELS = (
-    _gain_matrix,
-    _conflict_matrix,
-    _value,
-    _apply_move,
-    _random_start,
-    _tabu_steps,
-    _seed,
-    _perturb,
-    _clashes,
-)
+# The kernels called from Python (the others are compiled into them).
+KERNELS = (_gain_matrix, _conflict_matrix, _value, _random_start, _tabu_steps, _seed, _perturb)
 
 
 def kernels_ready() -> bool:
