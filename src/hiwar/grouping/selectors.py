@@ -15,7 +15,7 @@ from hiwar.events.models import Registration
 from hiwar.grouping import checks
 from hiwar.grouping.distances import common_languages
 from hiwar.grouping.models import Composition, Table, TableSeat
-from hiwar.grouping.services import attributes, current_distances, participants
+from hiwar.grouping.services import attributes, current_distances, current_seats, participants
 from hiwar.grouping.solver import mean_distance, mean_diversity
 
 MAKE_UP = ("stakeholder_group", "sector", "gender", "region")
@@ -155,8 +155,6 @@ def my_table(composition: Composition | None, user) -> MyTable:
     Only confirmed people sit at a table: someone who cancelled sees none, and is on no one's list."""
     if composition is None or not composition.is_published or not user.is_authenticated:
         return MyTable()
-    from hiwar.grouping.services import current_seats
-
     seats = current_seats(composition)
     seat = seats.select_related("table").filter(user=user).first()
     if seat is None:
