@@ -51,6 +51,11 @@ def _serve(port: int, workers: int, host: str = "127.0.0.1", with_worker: bool =
         "-",
     ]
     worker = [sys.executable, "-m", "hiwar.cli", "worker"] if with_worker else None
+    # Compile the grouping kernels now, into Numba's disk cache, so that gunicorn's workers load
+    # them in a moment instead of compiling for tens of seconds in the first composition's request.
+    from hiwar.grouping.solver import start_warm_up
+
+    start_warm_up()
     return Supervisor(main=gunicorn, helper=worker, env=env).run()
 
 
@@ -84,7 +89,9 @@ def cmd_serve(args) -> int:
 def cmd_worker(args) -> int:
     _setup_django()
     from hiwar.core.worker import run_worker
+    from hiwar.grouping.solver import start_warm_up
 
+    start_warm_up()  # a background composition then finds the kernels compiled
     run_worker(once=args.once)
     return 0
 

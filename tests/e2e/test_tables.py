@@ -57,6 +57,9 @@ def test_compose_move_publish_and_see_my_table(live_server, page, artifacts, mak
     assert "Participant 00" in page.locator(f"#table-{other}").locator("xpath=..").inner_text()
     page.screenshot(path=str(artifacts / "tables-composed-en.png"), full_page=True)
     page.locator("form[action$='/publish/'] button").click()
+    # The move left tables of 6 and 8: publishing asks first, on a page of its own.
+    assert "Publish the tables?" in page.locator("h1").inner_text()
+    page.locator("form[action$='/publish/'] button").click()
     page.wait_for_url(tables_url)
 
     # The participant sees their own table and its facilitator.
@@ -66,3 +69,42 @@ def test_compose_move_publish_and_see_my_table(live_server, page, artifacts, mak
     panel = page.locator(".my-table").inner_text()
     assert f"Your table: {other}" in panel and "Your facilitator: Facilitator" in panel
     page.screenshot(path=str(artifacts / "tables-my-table-en.png"), full_page=True)
+
+
+def test_unequal_tables_ask_for_confirmation_and_the_form_reads_in_arabic(
+    live_server, page, artifacts, make_event
+):
+    from hiwar.grouping import services
+    from hiwar.grouping.solver import warm_up
+
+    warm_up()  # as `hiwar serve` does at start: the page composes inline
+    convenor = UserFactory(email="convenor2@example.org", name="Samar", preferred_language="ar")
+    convenor.set_password(PASSWORD)
+    convenor.save()
+    space = SpaceFactory(title={"ar": "حوار التقارب", "en": "Convergence dialogue"})
+    MembershipFactory(space=space, user=convenor, role=Role.CONVENOR)
+    event = make_event(space, actor=convenor, kind="dialogue", title={"ar": "الحوار الثاني", "en": "Second"})
+    for i in range(12):
+        event_services.register(event=event, user=UserFactory(name=f"مشارك {i:02d}"))
+    composition = services.compose(event=event, actor=convenor, table_count=2)
+    seat = TableSeat.objects.filter(composition=composition, table__number=1).first()
+    services.move(composition=composition, user_id=seat.user_id, table_number=2, actor=convenor)  # 5 and 7
+
+    login(page, live_server, "convenor2@example.org")
+    tables_url = live_server.url + f"/ar/spaces/{space.slug}/events/{event.pk}/tables/"
+    page.goto(tables_url)
+    assert page.locator(".tables-problems").count() == 1
+    assert page.locator(".table-card.has-problem").count() == 2
+    page.locator("details.compose summary").click()
+    box = page.locator("#id_organisations_apart").bounding_box()
+    label = page.locator("label[for=id_organisations_apart]").bounding_box()
+    # Beside its label (same line; in Arabic the box is on the right, where the line starts).
+    assert abs((box["y"] + box["height"] / 2) - (label["y"] + label["height"] / 2)) < label["height"]
+    assert box["x"] > label["x"]
+    page.screenshot(path=str(artifacts / "tables-problems-ar.png"), full_page=True)
+    page.locator("form[action$='/publish/'] button").click()
+    assert page.locator("input[name=confirm]").count() == 1  # the confirmation page, no script needed
+    page.locator("form[action$='/publish/'] button").click()
+    page.wait_for_url(tables_url)
+    composition.refresh_from_db()
+    assert composition.is_published

@@ -58,6 +58,7 @@ ACTION_LABELS = {
     "tables.unlock": _("Table unlocked"),
     "tables.keep_together": _("Two people kept at one table"),
     "tables.release": _("Two people no longer kept together"),
+    "tables.reseat": _("Tables brought up to date (cancellations removed, newcomers seated)"),
     "registration.approve": _("Registration approved"),
     "registration.decline": _("Registration declined"),
     "registration.by_organiser": _("Person registered by an organiser"),

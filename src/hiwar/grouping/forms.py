@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from hiwar.core.forms import MAX_ID
@@ -18,6 +19,31 @@ WEIGHT_LABELS = {
     "languages": _("Working languages"),
     "met_before": _("Sat together in an earlier dialogue"),
 }
+
+
+# Arabic-Indic and Eastern Arabic-Indic digits, the Arabic decimal separator and the comma, as ASCII.
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫,", "01234567890123456789..")
+
+
+class LocalNumberField(forms.FloatField):
+    """A small decimal number shown in the page's language ("1,5" on the Arabic page, "1.5" on the
+    English one) and read in any of them: Arabic-Indic digits, "٫", "," or "." as the decimal mark.
+    A text input (inputmode decimal), because a number input shows the browser's locale, not the page's."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "size": 5})
+
+    def prepare_value(self, value):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return formats.number_format(value, decimal_pos=None if value % 1 else 0)
+        return value
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().translate(_DIGITS)
+        return super().to_python(value)
+
+    def widget_attrs(self, widget):
+        return {}  # no min/max/step: they belong to number inputs
 
 
 class ComposeForm(forms.Form):
@@ -49,7 +75,7 @@ class ComposeForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, default in DEFAULT_WEIGHTS.items():
-            self.fields[f"w_{name}"] = forms.FloatField(
+            self.fields[f"w_{name}"] = LocalNumberField(
                 label=WEIGHT_LABELS[name], min_value=0, max_value=10, initial=default, required=False
             )
 

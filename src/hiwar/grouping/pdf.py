@@ -14,7 +14,7 @@ from hiwar.grouping.selectors import tables_overview
 def tables_pdf(composition: Composition, language: str) -> bytes:
     from weasyprint import HTML  # imported here: the rest of Hiwar runs without Pango installed
 
-    tables, _unseated = tables_overview(composition)
+    tables = tables_overview(composition).tables
     with translation.override(language):
         html = render_to_string(
             "grouping/tables_pdf.html",

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from hiwar.core.audit import audit
 from hiwar.events.models import Event, Registration
+from hiwar.grouping.checks import TableProblem, table_problems
 from hiwar.grouping.distances import (
     DEFAULT_WEIGHTS,
     distance_matrix,
@@ -25,7 +26,14 @@ from hiwar.grouping.distances import (
 )
 from hiwar.grouping.models import Composition, Table, TableSeat
 from hiwar.grouping.offline import random_baseline
-from hiwar.grouping.solver import InfeasibleError, Problem, objective_of, solve
+from hiwar.grouping.solver import (
+    InfeasibleError,
+    Problem,
+    kernels_ready,
+    objective_of,
+    solve,
+    start_warm_up,
+)
 from hiwar.spaces.models import Membership, Role
 
 WEIGHT_NAMES = tuple(DEFAULT_WEIGHTS)
@@ -104,7 +112,7 @@ class _Plan:
     snapshot: tuple
     user_ids: list[int]
     problem: Problem
-    facilitator_of: dict[int, int]
+    facilitators: set[int]  # user ids seated as facilitators
     locked_numbers: set[int]
     distances: np.ndarray
 
@@ -147,12 +155,9 @@ def _plan(event, *, table_count, table_size, weights, organisations_apart, share
         )
     composition = Composition.objects.filter(event=event).first()
     locked: dict[int, list[int]] = {}  # table number -> user ids kept
-    locked_facilitators: dict[int, int] = {}
-    for number, user_id, is_facilitator in snapshot[1]:
+    for number, user_id, _is_facilitator in snapshot[1]:
         if number <= table_count:
             locked.setdefault(number, []).append(user_id)
-            if is_facilitator:
-                locked_facilitators[number] = user_id
     user_ids = [r.user_id for r in registrations]
     position = {uid: i for i, uid in enumerate(user_ids)}
     people = [attributes(r) for r in registrations]
@@ -163,14 +168,31 @@ def _plan(event, *, table_count, table_size, weights, organisations_apart, share
             if uid in position:  # a locked person who cancelled is simply gone
                 fixed[position[uid]] = number - 1
     free_tables = [t for t in range(table_count) if t + 1 not in locked]
-    facilitators = [uid for uid in _facilitators(event, user_ids) if position[uid] not in fixed]
-    facilitator_of: dict[int, int] = {t - 1: uid for t, uid in locked_facilitators.items() if uid in position}
-    for table, uid in zip(free_tables, facilitators, strict=False):
+    all_facilitators = _facilitators(event, user_ids)
+    facilitating = {fixed[position[uid]] for uid in all_facilitators if position[uid] in fixed}
+    # Every facilitator sits at a table as a facilitator: first one per table that has none (the
+    # tables being recomposed first, then locked tables that lost theirs), then any more of them
+    # beside another, spread over the recomposed tables. None is ever seated as a participant.
+    waiting = [uid for uid in all_facilitators if position[uid] not in fixed]
+    without = [t for t in free_tables if t not in facilitating] + [
+        number - 1 for number in sorted(locked) if number - 1 not in facilitating
+    ]
+    joining_locked: dict[int, int] = {}
+    for table, uid in zip(without, waiting, strict=False):
         fixed[position[uid]] = table
-        facilitator_of[table] = uid
+        if table not in free_tables:
+            joining_locked[table] = joining_locked.get(table, 0) + 1
+    spread = free_tables or sorted(number - 1 for number in locked)
+    for k, uid in enumerate(waiting[len(without) :]):
+        table = spread[k % len(spread)]
+        fixed[position[uid]] = table
+        if table not in free_tables:
+            joining_locked[table] = joining_locked.get(table, 0) + 1
+    facilitator_ids = set(all_facilitators)
 
     locked_sizes = {
-        number - 1: sum(1 for uid in members if uid in position) for number, members in locked.items()
+        number - 1: sum(1 for uid in members if uid in position) + joining_locked.get(number - 1, 0)
+        for number, members in locked.items()
     }
     remaining = n - sum(locked_sizes.values())
     lower = np.zeros(table_count, dtype=np.int64)
@@ -204,7 +226,7 @@ def _plan(event, *, table_count, table_size, weights, organisations_apart, share
         snapshot=snapshot,
         user_ids=user_ids,
         problem=problem,
-        facilitator_of=facilitator_of,
+        facilitators=facilitator_ids,
         locked_numbers=set(locked),
         distances=distances,
     )
@@ -298,7 +320,7 @@ def _save_composition(event, actor, plan: _Plan, solution, **options) -> Composi
             table=tables[int(solution.assignment[i])],
             composition=composition,
             user_id=uid,
-            is_facilitator=plan.facilitator_of.get(int(solution.assignment[i])) == uid,
+            is_facilitator=uid in plan.facilitators,
         )
         for i, uid in enumerate(plan.user_ids)
     )
@@ -317,12 +339,22 @@ def _save_composition(event, actor, plan: _Plan, solution, **options) -> Composi
     return composition
 
 
+def inline_max() -> int:
+    """How many people are composed within the request. Until the solver's kernels are compiled (a
+    fresh installation: tens of seconds), none: the task worker composes while the page shows the
+    progress, and this process compiles them in the background meanwhile."""
+    if kernels_ready():
+        return settings.HIWAR_GROUPING_INLINE_MAX
+    start_warm_up()
+    return getattr(settings, "HIWAR_GROUPING_COLD_INLINE_MAX", 0)
+
+
 def request_composition(*, event: Event, actor, **params) -> tuple[Composition | None, bool]:
     """Compose now when the list is small; otherwise queue a background task. Returns (composition, queued)."""
     from hiwar.grouping.tasks import compose_tables
 
     count = event.registrations.filter(status=Registration.Status.CONFIRMED).count()
-    if count <= settings.HIWAR_GROUPING_INLINE_MAX:
+    if count <= inline_max():
         return compose(event=event, actor=actor, **params), False
     with transaction.atomic():
         composition, _created = Composition.objects.get_or_create(
@@ -352,6 +384,13 @@ def job_progress(composition: Composition) -> int:
     return max(0, min(99, int(100 * elapsed / budget)))
 
 
+def current_distances(composition: Composition, registrations: list[Registration]) -> np.ndarray:
+    """The distances between these people, with the composition's weights."""
+    people = [attributes(r) for r in registrations]
+    user_ids = [r.user_id for r in registrations]
+    return distance_matrix(people, composition.weights, _met_before(composition.event, user_ids))
+
+
 def _rescore(composition: Composition) -> None:
     """Scores after a manual change, from the same weights and people as the composition."""
     registrations = participants(composition.event)
@@ -359,7 +398,7 @@ def _rescore(composition: Composition) -> None:
     people = [attributes(r) for r in registrations]
     distances = distance_matrix(people, composition.weights, _met_before(composition.event, user_ids))
     table_of = dict(composition.seats.values_list("user_id", "table__number"))
-    assignment = np.array([table_of.get(uid, 0) - 1 for uid in user_ids])
+    assignment = np.array([table_of.get(uid, 0) - 1 for uid in user_ids], dtype=np.int64)
     seated = assignment >= 0
     total, scores = objective_of(
         distances[np.ix_(seated, seated)], assignment[seated], composition.table_count
@@ -442,10 +481,119 @@ def set_locked(*, table: Table, locked: bool, actor) -> Table:
     return table
 
 
+def current_seats(composition: Composition):
+    """The seats of people still confirmed: someone who cancelled after the tables were composed
+    keeps a seat row until the next re-seat or composition, but sits at no table meanwhile."""
+    confirmed = composition.event.registrations.filter(status=Registration.Status.CONFIRMED)
+    return composition.seats.filter(user_id__in=confirmed.values("user_id"))
+
+
+def current_problems(composition: Composition) -> list[TableProblem]:
+    """The tables' problems (no facilitator, unequal or too small) as they stand now."""
+    sizes: dict[int, list[int]] = {}
+    for number, is_facilitator in current_seats(composition).values_list("table__number", "is_facilitator"):
+        entry = sizes.setdefault(number, [0, 0])
+        entry[0] += 1
+        entry[1] += int(is_facilitator)
+    numbers = composition.tables.values_list("number", flat=True)
+    return table_problems([(n, sizes.get(n, [0, 0])[0], bool(sizes.get(n, [0, 0])[1])) for n in numbers])
+
+
+class TablesHaveProblems(ValidationError):
+    """Publishing tables that have problems needs the convenor's confirmation."""
+
+    def __init__(self, problems: list[TableProblem]):
+        self.problems = problems
+        super().__init__(_("Some tables have problems: confirm to publish them as they are."))
+
+
 @transaction.atomic
-def publish(*, composition: Composition, actor) -> Composition:
+def publish(*, composition: Composition, actor, accept_problems: bool = False) -> Composition:
+    """Publish the tables; with problems (see checks.py) only when the convenor accepted them."""
+    problems = current_problems(composition)
+    if problems and not accept_problems:
+        raise TablesHaveProblems(problems)
     composition.status = Composition.Status.PUBLISHED
     composition.published_at = timezone.now()
     composition.save(update_fields=["status", "published_at", "updated_at"])
-    audit(actor=actor, action="tables.publish", space=composition.event.space, target=str(composition.event))
+    audit(
+        actor=actor,
+        action="tables.publish",
+        space=composition.event.space,
+        target=str(composition.event),
+        problems=len(problems),
+    )
     return composition
+
+
+def reseat(*, composition: Composition, actor) -> tuple[int, int]:
+    """Bring the tables up to date without moving anyone: seats of people no longer confirmed are
+    removed, and each person confirmed since the composition sits at the least-full unlocked table —
+    among equally full ones, the one they add most diversity to, without a colleague of their
+    organisation where the composition keeps organisations apart. A facilitator goes first to a
+    table without one. Returns (seats removed, people seated)."""
+    with transaction.atomic():
+        event = Event.objects.select_for_update().get(pk=composition.event_id)
+        composition = Composition.objects.select_for_update().get(pk=composition.pk)
+        registrations = participants(event)
+        position = {r.user_id: i for i, r in enumerate(registrations)}
+        seats = list(composition.seats.select_related("table"))
+        gone = [seat.pk for seat in seats if seat.user_id not in position]
+        seats = [seat for seat in seats if seat.user_id in position]
+        seated = {seat.user_id for seat in seats}
+        newcomers = [r.user_id for r in registrations if r.user_id not in seated]
+        tables = {table.pk: table for table in composition.tables.all()}
+        open_tables = [table for table in tables.values() if not table.locked]
+        if newcomers and not open_tables:
+            raise ValidationError(
+                _("Every table is locked: unlock a table or recompose to seat the newcomers.")
+            )
+        facilitator_ids = set(_facilitators(event, newcomers))
+        newcomers.sort(key=lambda uid: uid not in facilitator_ids)  # facilitators first
+        people = [attributes(r) for r in registrations]
+        distances = distance_matrix(people, composition.weights, _met_before(event, list(position)))
+        organisations = [p["organisation"].strip().casefold() for p in people]
+        members: dict[int, list[int]] = {table.pk: [] for table in tables.values()}
+        facilitated: set[int] = set()
+        for seat in seats:
+            members[seat.table_id].append(position[seat.user_id])
+            if seat.is_facilitator:
+                facilitated.add(seat.table_id)
+        new_seats = []
+        for uid in newcomers:
+            i = position[uid]
+            is_facilitator = uid in facilitator_ids
+
+            def preference(table, i=i, is_facilitator=is_facilitator):
+                at_table = members[table.pk]
+                clash = composition.organisations_apart and any(
+                    organisations[i] and organisations[j] == organisations[i] for j in at_table
+                )
+                return (
+                    is_facilitator and table.pk in facilitated,
+                    len(at_table),
+                    clash,
+                    -float(distances[i, at_table].sum()) if at_table else 0.0,
+                    table.number,
+                )
+
+            table = min(open_tables, key=preference)
+            members[table.pk].append(i)
+            if is_facilitator:
+                facilitated.add(table.pk)
+            new_seats.append(
+                TableSeat(table=table, composition=composition, user_id=uid, is_facilitator=is_facilitator)
+            )
+        TableSeat.objects.filter(pk__in=gone).delete()
+        TableSeat.objects.bulk_create(new_seats)
+        if gone or new_seats:
+            _rescore(composition)
+            audit(
+                actor=actor,
+                action="tables.reseat",
+                space=event.space,
+                target=str(event),
+                removed=len(gone),
+                seated=len(new_seats),
+            )
+    return len(gone), len(new_seats)

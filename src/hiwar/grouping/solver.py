@@ -525,3 +525,92 @@ def is_feasible(problem: Problem, assignment: np.ndarray) -> bool:
     if any(assignment[i] != assignment[j] for i, j in problem.must_link):
         return False
     return all(assignment[i] != assignment[j] for i, j in problem.cannot_link)
+
+
+# Figures that do not reward unbalanced tables -------------------------------------------------------
+
+
+def mean_diversity(group_scores: np.ndarray, sizes: np.ndarray) -> float:
+    """The mean, over groups of two or more, of the mean distance between two people of one group.
+
+    The objective (a sum over pairs) grows with the number of pairs, so moving one person from a
+    6/6 split to 5/7 raises it (15 + 15 → 10 + 21 pairs) without making any table more diverse; a
+    mean per pair, averaged over the groups, does not grow with a group's size.
+    """
+    scores = np.asarray(group_scores, dtype=float)
+    sizes = np.asarray(sizes, dtype=float)
+    pairs = sizes * (sizes - 1) / 2
+    counted = pairs > 0
+    if not counted.any():
+        return 0.0
+    return float(np.mean(scores[counted] / pairs[counted]))
+
+
+def mean_distance(distances: np.ndarray) -> float:
+    """The mean distance over all pairs: what a random seating gives per pair at a table, on average."""
+    n = distances.shape[0]
+    if n < 2:
+        return 0.0
+    return float(distances[np.triu_indices(n, 1)].mean())
+
+
+# Compiling ahead ------------------------------------------------------------------------------------
+
+# The kernels called from Python (the others are compiled into them).
+KERNELS = (_gain_matrix, _conflict_matrix, _value, _random_start, _tabu_steps, _seed, _perturb)
+
+
+def kernels_ready() -> bool:
+    """Whether a solve starts without compiling: the kernels are loaded in this process, or compiled
+    code for this source and Numba version waits in the disk cache (loading it takes well under a
+    second; compiling takes tens of seconds on a busy machine)."""
+    if all(kernel.signatures for kernel in KERNELS):
+        return True
+    try:
+        return all(kernel._cache._cache_file._load_index() for kernel in KERNELS)
+    except Exception:  # Numba's cache is internal; if it changes shape, count the kernels as cold
+        return False
+
+
+def warm_up() -> float:
+    """Compile (or load from the disk cache) every kernel with the argument types a real solve uses,
+    by solving a tiny instance with a fixed person, a pair kept together and a pair kept apart, over
+    a few rounds (so that the perturbation runs too). Returns the seconds it took."""
+    started = time.monotonic()
+    rng = np.random.default_rng(0)
+    points = rng.random((8, 3))
+    distances = np.sqrt(((points[:, None, :] - points[None, :, :]) ** 2).sum(axis=2))
+    problem = Problem(
+        distances=distances,
+        lower=np.array([4, 4]),
+        upper=np.array([4, 4]),
+        fixed={0: 0, 1: 1},
+        must_link=[(2, 3)],
+        cannot_link=[(4, 5)],
+    )
+    solve(problem, time_limit=None, max_rounds=3, seed=0, workers=1)
+    return time.monotonic() - started
+
+
+_warming = None
+
+
+def _warm_up_logged() -> None:
+    import logging
+
+    logger = logging.getLogger("hiwar.grouping")
+    try:
+        logger.info("Grouping kernels ready in %.1f s.", warm_up())
+    except Exception:  # a failed warm-up only means the first composition compiles them
+        logger.exception("Warming the grouping kernels up failed.")
+
+
+def start_warm_up():
+    """Warm the kernels up in a background thread, once per process; returns the thread."""
+    import threading
+
+    global _warming
+    if _warming is None:
+        _warming = threading.Thread(target=_warm_up_logged, name="hiwar-grouping-warm-up", daemon=True)
+        _warming.start()
+    return _warming

@@ -12,6 +12,7 @@ urlpatterns = [
     path(E + "together/", views.keep_together_view, name="together"),
     path(E + "<int:number>/lock/", views.lock_view, name="lock"),
     path(E + "publish/", views.publish_view, name="publish"),
+    path(E + "reseat/", views.reseat_view, name="reseat"),
     path(E + "tables.csv", views.export_csv_view, name="csv"),
     path(E + "tables.pdf", views.export_pdf_view, name="pdf"),
 ]

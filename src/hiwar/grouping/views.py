@@ -60,7 +60,8 @@ def tables_view(request, slug, event_id):
             else:
                 messages.success(request, _("The tables are composed. Check them, adjust, then publish."))
             return redirect("grouping:tables", slug=slug, event_id=event.pk)
-    tables, unseated = selectors.tables_overview(composition) if composition else ([], [])
+    overview = selectors.tables_overview(composition) if composition else None
+    tables = overview.tables if overview else []
     return render(
         request,
         "grouping/tables.html",
@@ -69,17 +70,14 @@ def tables_view(request, slug, event_id):
             "event": event,
             "form": form,
             "composition": composition,
+            "overview": overview,
             "tables": tables,
-            "unseated": unseated,
             "move_form": MoveForm(),
             "keep_form": KeepTogetherForm(people=[v.user for t in tables for v in t.seats])
             if composition
             else None,
             "kept_pairs": _kept_pairs(composition),
             "progress": services.job_progress(composition) if composition else 0,
-            "gain": (100 * (composition.score / composition.random_score - 1))
-            if composition and composition.random_score
-            else None,
         },
     )
 
@@ -157,10 +155,38 @@ def lock_view(request, slug, event_id, number):
 def publish_view(request, slug, event_id):
     event = _managed_event(request, slug, event_id)
     composition = get_object_or_404(Composition, event=event)
-    services.publish(composition=composition, actor=request.user)
+    try:
+        services.publish(
+            composition=composition, actor=request.user, accept_problems=request.POST.get("confirm") == "1"
+        )
+    except services.TablesHaveProblems as error:
+        # A page of its own, not a script's confirm(): it works without JavaScript.
+        return render(
+            request,
+            "grouping/publish_confirm.html",
+            {
+                "space": event.space,
+                "event": event,
+                "problems": [selectors.problem_message(p) for p in error.problems],
+            },
+        )
     messages.success(
         request, _("Published: each participant now sees their table, each facilitator their list.")
     )
+    return redirect("grouping:tables", slug=slug, event_id=event.pk)
+
+
+@login_required
+@require_POST
+def reseat_view(request, slug, event_id):
+    event = _managed_event(request, slug, event_id)
+    composition = get_object_or_404(Composition, event=event)
+    try:
+        services.reseat(composition=composition, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The tables are up to date; no one else was moved."))
     return redirect("grouping:tables", slug=slug, event_id=event.pk)
 
 
@@ -179,7 +205,7 @@ def export_pdf_view(request, slug, event_id):
 def export_csv_view(request, slug, event_id):
     event = _managed_event(request, slug, event_id)
     composition = get_object_or_404(Composition, event=event)
-    tables, _unseated = selectors.tables_overview(composition)
+    tables = selectors.tables_overview(composition).tables
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="tables-event-{event.pk}.csv"'
     response.write("\ufeff")  # so that spreadsheet programs read the Arabic names as UTF-8

@@ -12,5 +12,4 @@ register = template.Library()
 def my_table_panel(context, event):
     user = context["request"].user
     composition = Composition.objects.filter(event=event).first()
-    seat, table_list = my_table(composition, user)
-    return {"seat": seat, "table_list": table_list, "event": event}
+    return {"mine": my_table(composition, user), "event": event}
