@@ -256,3 +256,15 @@ def test_profile_shows_each_field_once_and_saves_the_job_title(client, db):
     )
     assert response.status_code == 302, response.context["form"].errors
     assert Profile.objects.get(user=user).job_title == "Programme officer"
+
+
+@pytest.mark.parametrize("path", ["/en/accounts/profile/", "/en/accounts/signup/"])
+def test_every_field_description_a_field_points_to_is_on_the_page(client, db, path):
+    if "profile" in path:
+        client.force_login(UserFactory())
+    page = client.get(path).content.decode()
+    described = re.findall(r'aria-describedby="([^"]+)"', page)
+    assert described
+    for ids in described:
+        for id_ in ids.split():
+            assert f'id="{id_}"' in page, id_
