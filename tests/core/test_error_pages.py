@@ -76,6 +76,15 @@ def test_a_bad_request_is_a_translated_400(client, production, language, directi
     assert title in response.content.decode()
 
 
+def test_a_form_without_its_csrf_token_is_refused_with_a_translated_page(production):
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post("/ar/accounts/login/", {"username": "a@example.org"})
+    assert response.status_code == 403
+    assert_site_page(response, "ar", "rtl")
+    assert "غير مسموح" in response.content.decode()
+
+
 def test_an_unknown_host_is_a_400_page_not_a_debug_page(client, production):
     response = client.get("/en/", HTTP_HOST="attacker.example")
     assert response.status_code == 400
@@ -135,6 +144,7 @@ print(json.dumps({
     "secure_cookie": bool(page.cookies["csrftoken"]["secure"]),
     "hsts": page.has_header("Strict-Transport-Security"),
     "css": css.status_code,
+    "css_has_rules": b".site-header" in b"".join(css.streaming_content),
     "missing": missing.status_code,
     "missing_lists_urls": "URLconf" in missing.content.decode(),
     "foreign_host": Client(HTTP_HOST="example.org").get("/en/accounts/login/").status_code,
@@ -150,6 +160,7 @@ def test_insecure_http_serves_the_demo_on_loopback_without_debug_pages(tmp_path)
         "secure_cookie": False,
         "hsts": False,
         "css": 200,  # the stylesheet without collectstatic
+        "css_has_rules": True,
         "missing": 404,
         "missing_lists_urls": False,
         "foreign_host": 400,  # only this machine's names
