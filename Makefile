@@ -23,8 +23,16 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/activate
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(VENV)/.installed $@
 
+# axe-core for the accessibility browser tests, pinned in package-lock.json (skipped without npm).
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null; then \
+		npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else \
+		echo "== npm is missing: the accessibility tests will be skipped (apt-get install nodejs npm)"; \
+	fi
+
 install: $(VENV)/.installed
-install-dev: $(VENV)/.installed-dev
+install-dev: $(VENV)/.installed-dev node_modules/.installed
 
 ## make demo: start everything on an embedded SQLite database with the Arabic demo data.
 demo: install
@@ -63,4 +71,4 @@ bench: install-dev
 	$(PY) bench/grouping.py --quick
 
 clean:
-	rm -rf $(VENV) var test-artifacts .pytest_cache
+	rm -rf $(VENV) var test-artifacts .pytest_cache node_modules

@@ -3,7 +3,10 @@
 HIWAR_HOME            data folder: SQLite file, media, generated secret key (default ./var)
 HIWAR_DATABASE_URL    e.g. postgres://user@127.0.0.1:5432/hiwar (default: SQLite in HIWAR_HOME)
 HIWAR_DEBUG           1/true to run in debug mode (default off)
-HIWAR_ALLOWED_HOSTS   comma-separated host names (default: localhost names when debugging)
+HIWAR_INSECURE_HTTP   1/true to serve plain http on this machine without debug mode (the demo):
+                      no HTTPS redirect, secure cookies or HSTS; static files straight from the package
+HIWAR_ALLOWED_HOSTS   comma-separated host names (default: localhost names when debugging or with
+                      HIWAR_INSECURE_HTTP)
 HIWAR_EMAIL_URL       smtp://user:password@host:587?tls=1 | console: | file:///path (default console:)
 HIWAR_DEFAULT_FROM    sender address of e-mails
 HIWAR_SECRET_KEY      overrides the generated key in HIWAR_HOME/secret_key
@@ -56,8 +59,12 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = env_flag("HIWAR_DEBUG")
+# The demo on http://127.0.0.1: production pages (translated error pages, never Django's technical
+# ones) over plain http, which a browser only trusts on this machine's own addresses.
+INSECURE_HTTP = env_flag("HIWAR_INSECURE_HTTP")
+LOCAL_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("HIWAR_ALLOWED_HOSTS", "").split(",") if h.strip()] or (
-    ["localhost", "127.0.0.1", "[::1]", "testserver"] if DEBUG or TESTING else []
+    [*LOCAL_HOSTS, "testserver"] if DEBUG or TESTING else LOCAL_HOSTS if INSECURE_HTTP else []
 )
 
 INSTALLED_APPS = [
@@ -194,7 +201,7 @@ if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "hiwar.accounts.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -227,11 +234,12 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG or TESTING
+        if DEBUG or TESTING or INSECURE_HTTP
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-WHITENOISE_USE_FINDERS = DEBUG or TESTING
+# Without collectstatic (debugging, tests, the demo), whitenoise serves the package's own files.
+WHITENOISE_USE_FINDERS = DEBUG or TESTING or INSECURE_HTTP
 
 # E-mail: console in development, SMTP (or a file folder) by HIWAR_EMAIL_URL.
 _email = parse_email_url(os.environ.get("HIWAR_EMAIL_URL", "console:"))
@@ -257,7 +265,7 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-if not DEBUG and not TESTING:
+if not DEBUG and not TESTING and not INSECURE_HTTP:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_flag("HIWAR_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True

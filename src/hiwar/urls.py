@@ -32,4 +32,7 @@ urlpatterns += i18n_patterns(
     prefix_default_language=True,
 )
 
+handler400 = "hiwar.core.views.bad_request"
+handler403 = "hiwar.core.views.permission_denied"
 handler404 = "hiwar.core.views.not_found"
+handler500 = "hiwar.core.views.server_error"

@@ -215,3 +215,56 @@ def test_private_attributes_are_hidden_by_default(db):
     profile.gender = "female"
     assert profile.visible_value("gender", "members") is None
     assert profile.visibility_of("sector") == "members"
+
+
+@pytest.mark.parametrize(
+    ("language", "too_short"),
+    [
+        ("ar", "كلمة المرور هذه قصيرة جدا"),
+        ("en", "This password is too short. It must contain at least 10 characters."),
+        ("fr", "Ce mot de passe est trop court. Il doit contenir au minimum 10 caractères."),
+    ],
+)
+def test_password_rules_speak_the_language_of_the_sign_up_page(client, db, language, too_short):
+    response = client.post(
+        f"/{language}/accounts/signup/",
+        {"name": "A", "email": "a@example.org", "password": "2468", "password_again": "2468"},
+    )
+    errors = response.context["form"].errors["password"]
+    assert len(errors) == 3  # too short, too common, only digits
+    assert too_short in errors[0]
+    if language == "ar":
+        assert not any("password" in error for error in errors)
+
+
+def test_profile_shows_each_field_once_and_saves_the_job_title(client, db):
+    user = UserFactory()
+    client.force_login(user)
+    page = client.get("/en/accounts/profile/").content.decode()
+    assert page.count('id="id_job_title"') == 1
+    ids = re.findall(r'\bid="(id_[a-z_]+)"', page)
+    assert len(ids) == len(set(ids))
+
+    response = client.post(
+        "/en/accounts/profile/",
+        {
+            "name": "Amal",
+            "preferred_language": "en",
+            "job_title": "Programme officer",
+            **{f"visibility_{a}": "members" for a in Profile.ATTRIBUTES},
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    assert Profile.objects.get(user=user).job_title == "Programme officer"
+
+
+@pytest.mark.parametrize("path", ["/en/accounts/profile/", "/en/accounts/signup/"])
+def test_every_field_description_a_field_points_to_is_on_the_page(client, db, path):
+    if "profile" in path:
+        client.force_login(UserFactory())
+    page = client.get(path).content.decode()
+    described = re.findall(r'aria-describedby="([^"]+)"', page)
+    assert described
+    for ids in described:
+        for id_ in ids.split():
+            assert f'id="{id_}"' in page, id_

@@ -82,3 +82,10 @@ def test_russian_and_chinese_pages_are_translated(client, db):
     assert '<html lang="ru" dir="ltr">' in page and "Мероприятия" in page and "Войти" in page
     page = client.get("/zh-hans/events/").content.decode()
     assert '<html lang="zh-hans" dir="ltr">' in page and "活动" in page and "登录" in page
+
+
+@pytest.mark.parametrize("start", ["en", "fr", "ar"])
+def test_language_switch_from_any_language_keeps_the_page(client, db, start):
+    space = SpaceFactory()
+    response = client.post("/i18n/setlang/", {"language": "ru", "next": f"/{start}/spaces/{space.slug}/"})
+    assert response["Location"] == f"/ru/spaces/{space.slug}/"

@@ -41,6 +41,7 @@ def test_sign_up_verify_create_a_convergence_space_and_switch_language(live_serv
     page.screenshot(path=str(artifacts / "foundation-phase1-ar.png"), full_page=True)
 
     # Switch to English: same page, left to right.
+    page.locator(".language-switcher summary").click()  # the languages fold behind it
     page.locator(".language-switcher button[value=en]").click()
     page.wait_for_url(re.compile(r"/en/spaces/national-convergence-dialogue/phases/\d+/$"))
     assert page.locator("html").get_attribute("dir") == "ltr"

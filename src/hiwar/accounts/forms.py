@@ -120,7 +120,8 @@ class ProfileForm(forms.ModelForm):
 
     def rows(self):
         """(field, its visibility field) pairs for the template."""
-        names = ["organisation_name", "organisation_type", "job_title", *self.Meta.fields]
+        # Each field once: the job title is the first of Meta.fields.
+        names = ["organisation_name", "organisation_type", *self.Meta.fields]
         attribute_of = {"organisation_name": "organisation"}
         for name in names:
             attribute = attribute_of.get(name, name)

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.http import JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -21,6 +22,10 @@ class ArabicFirstLocaleMiddleware(LocaleMiddleware):
             return super().process_request(request)
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         language = chosen if chosen in settings.LANGUAGE_CODES else settings.LANGUAGE_CODE
+        if request.path_info == reverse("set_language") and request.method == "POST":
+            # The switcher names the page it was on: its address resolves only in its own language,
+            # and set_language must resolve it to give the same page in the new language.
+            language = translation.get_language_from_path(request.POST.get("next", "")) or language
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
 

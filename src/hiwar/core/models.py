@@ -107,6 +107,12 @@ class AuditEntry(models.Model):
     def action_label(self) -> str:
         return str(ACTION_LABELS.get(self.action, self.action))
 
+    @property
+    def details(self):
+        from hiwar.core.audit import audit_details  # audit.py writes entries: it imports this module
+
+        return audit_details(self)
+
 
 class EmailDelivery(models.Model):
     """One e-mail to one address, recorded before it is sent.
