@@ -60,8 +60,8 @@ def _serve(port: int, workers: int, host: str = "127.0.0.1", with_worker: bool =
 
 
 def cmd_demo(args) -> int:
-    # The demo runs on http://127.0.0.1, so it runs in debug mode (no HTTPS-only cookies).
-    os.environ.setdefault("HIWAR_DEBUG", "1")
+    # The demo runs on plain http://127.0.0.1 (no HTTPS-only cookies), without debug pages.
+    os.environ.setdefault("HIWAR_INSECURE_HTTP", "1")
     _setup_django()
     from hiwar.demo.loader import DEMO_ADMIN, DEMO_CONVENOR, DEMO_PASSWORD, load_demo
 
