@@ -100,3 +100,17 @@ def test_the_demo_regional_reviews_follow_the_seeds_timeline():
     assert (lac.planned_start, lac.planned_end) == (date(2024, 11, 15), date(2024, 11, 21))
     asia = Space.objects.get(slug="regional-review-asia-pacific").phases.get(key="regional-review")
     assert asia.planned_start.year == asia.planned_end.year == 2025
+
+
+@pytest.mark.django_db
+def test_the_demo_has_an_advisory_mechanism_seat_only_where_the_seed_says_one_exists():
+    load_demo()
+    with_seat = set(
+        Space.objects.filter(template_key="regional-review", seats__key="advisory-group").values_list(
+            "slug", flat=True
+        )
+    )
+    assert (
+        "regional-review-latin-america-caribbean" in with_seat and "regional-review-arab-states" in with_seat
+    )
+    assert "regional-review-europe" not in with_seat and "regional-review-asia-pacific" not in with_seat

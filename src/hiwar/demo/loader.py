@@ -98,6 +98,8 @@ def _create_space(spec: dict, people: dict) -> Space:
         slug=spec.get("key", ""),
     )
     seats = {seat.key: seat for seat in space.seats.all()}
+    for key in spec.get("drop_seats", []):
+        space_services.seat_remove(seat=seats.pop(key), actor=None)
     for member in members:
         user = people[member["person"]]
         membership = Membership.objects.filter(space=space, user=user).first()
