@@ -332,8 +332,9 @@ def _detail_context(request, event: Event, *, registration_form: RegistrationFor
         query = search.cleaned_data["rule_q"] if search.is_valid() else ""
         context.update(
             warnings=selectors.agenda_warnings(event, agenda),
-            agenda_form=AgendaItemForm(),
-            document_form=DocumentForm(),
+            # Two forms on one page: their fields need ids of their own.
+            agenda_form=AgendaItemForm(auto_id="agenda_%s"),
+            document_form=DocumentForm(auto_id="document_%s"),
             rule_search=search,
             rule_form=RuleForm(events=selectors.rule_candidates(event, query=query)),
             minutes_requests=event.minutes_requests.filter(
