@@ -91,8 +91,15 @@ def load_demo_events() -> None:
             answer = {"interpretation_language": languages[i % len(languages)] if languages else ""}
             services.register(event=event, user=person, answers=answer)
     for event, spec in created.values():
-        for kind, amount, other in spec.get("before", []):
-            services.rule_add(event=event, other=created[other][0], kind=kind, amount=amount, actor=None)
+        for kind, amount, other, *strength in spec.get("before", []):
+            services.rule_add(
+                event=event,
+                other=created[other][0],
+                kind=kind,
+                amount=amount,
+                actor=None,
+                strength=strength[0] if strength else "required",
+            )
     for spec in data.get("series", []):
         _series(spec, spaces[spec["space"]])
     for space in spaces.values():

@@ -384,11 +384,21 @@ class EventChoiceField(forms.ModelChoiceField):
 class RuleForm(forms.Form):
     kind = forms.ChoiceField(label=_("Rule"), choices=SchedulingRule._meta.get_field("kind").choices)
     amount = forms.IntegerField(label=_("N"), min_value=1, max_value=520)
+    strength = forms.ChoiceField(
+        label=_("How firm"),
+        choices=SchedulingRule._meta.get_field("strength").choices,
+        initial="required",
+        required=False,
+        help_text=_("A preferred rule (“possibly the day before”) is shown but never warned about."),
+    )
     other = EventChoiceField(
         label=_("Before which event"),
         queryset=None,
         help_text=_("The events nearest in time are listed; search above for another one."),
     )
+
+    def clean_strength(self):
+        return self.cleaned_data.get("strength") or "required"
 
     def __init__(self, *args, events, **kwargs):
         """`events`: the events offered (a page shows a few near in time; a submission checks the space's)."""

@@ -357,6 +357,13 @@ class SchedulingRule(TimeStampedModel):
     )
     amount = models.PositiveIntegerField(_("N"))
     other = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="rules_as_other")
+    # R3 says "possibly the day before": a preference, reported but never a reason to warn.
+    strength = models.CharField(
+        _("strength"),
+        max_length=10,
+        choices=[("required", _("required")), ("preferred", _("preferred"))],
+        default="required",
+    )
 
     class Meta:
         verbose_name = _("scheduling rule")

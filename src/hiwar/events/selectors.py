@@ -152,6 +152,15 @@ class RuleState:
     deadline: date | None  # the latest day the earlier event can be on, for the rule to hold for sure
     settled: bool = False  # both events are over: nothing can be moved any more
 
+    @property
+    def is_preferred(self) -> bool:
+        return self.rule.strength == "preferred"
+
+    @property
+    def is_problem(self) -> bool:
+        """A required rule that is broken: what the convenor is warned of."""
+        return self.status == "broken" and not self.is_preferred
+
 
 def _bounds(event: Event):
     return (event.earliest, event.latest) if event.earliest else None
@@ -269,20 +278,65 @@ class TimelineEntry:
     rules: list[RuleState]
 
 
+@dataclass
+class PhaseRule:
+    """A template's rule between two phases ("the pre-consultation at least 12 weeks before the
+    review"), read from `Phase.rules`, shaped like a SchedulingRule for the same display."""
+
+    kind: str
+    amount: int
+    other: object  # the later phase
+    strength: str = "required"
+
+
+def _phase_span(phase) -> tuple[date, date] | None:
+    start = phase.actual_start or phase.planned_start
+    end = phase.actual_end or phase.planned_end or start
+    return (start, end) if start else None
+
+
+def phase_rule_states(phases: list, today: date | None = None) -> dict[int, list[RuleState]]:
+    """The rules of a space's phases, evaluated like the rules between events."""
+    today = today or timezone.localdate()
+    by_key = {phase.key: phase for phase in phases if phase.key}
+    states: dict[int, list[RuleState]] = {}
+    for phase in phases:
+        for spec in phase.rules or []:
+            other = by_key.get(spec.get("other"))
+            if other is None or spec.get("kind") not in scheduling.RuleKind.__members__.values():
+                continue
+            kind = scheduling.RuleKind(spec["kind"])
+            rule = PhaseRule(kind, int(spec.get("amount") or 0), other, spec.get("strength", "required"))
+            span, other_span = _phase_span(phase), _phase_span(other)
+            settled = bool(span and other_span and span[1] < today and other_span[1] < today)
+            status = scheduling.evaluate(kind, rule.amount, span, other_span)
+            states.setdefault(phase.pk, []).append(
+                RuleState(
+                    rule=rule,
+                    status=str(status),
+                    deadline=scheduling.latest_allowed_start(kind, rule.amount, other_span),
+                    settled=settled,
+                )
+            )
+    return states
+
+
 def space_timeline(space: Space) -> list[TimelineEntry]:
     """Phases, events (with their rules) and checklist deadlines together, in date order; undated last."""
     entries = []
     states_by_event: dict[int, list[RuleState]] = {}
     for state in space_rules(space):
         states_by_event.setdefault(state.rule.event_id, []).append(state)
-    for phase in space.phases.all():
+    phases = list(space.phases.all())
+    states_by_phase = phase_rule_states(phases)
+    for phase in phases:
         entries.append(
             TimelineEntry(
                 "phase",
                 phase.actual_start or phase.planned_start,
                 phase.actual_end or phase.planned_end,
                 phase,
-                [],
+                states_by_phase.get(phase.pk, []),
             )
         )
     for event in space.events.select_related("series"):

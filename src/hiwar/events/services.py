@@ -213,7 +213,7 @@ def event_update(
         audit(actor=actor, action="event.reschedule", space=event.space, target=str(event))
         _schedule_reminders(event)
     reconcile_seats(event, actor=actor)
-    broken = [status for status in rules_touching(event) if status.status == "broken"]
+    broken = [state for state in rules_touching(event) if state.is_problem]
     return EventChange(event=event, broken_rules=broken, moved_into_past=moved and is_in_the_past(event))
 
 
@@ -723,10 +723,12 @@ def minutes_access_decide(*, request: MinutesAccessRequest, grant: bool, actor) 
 
 
 @transaction.atomic
-def rule_add(*, event: Event, other: Event, kind: str, amount: int, actor) -> SchedulingRule:
+def rule_add(
+    *, event: Event, other: Event, kind: str, amount: int, actor, strength: str = "required"
+) -> SchedulingRule:
     if amount < 1:
         raise ValidationError({"amount": _("N must be at least 1.")})
-    rule = SchedulingRule(event=event, other=other, kind=kind, amount=amount)
+    rule = SchedulingRule(event=event, other=other, kind=kind, amount=amount, strength=strength)
     rule.full_clean()
     rule.save()
     return rule

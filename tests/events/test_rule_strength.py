@@ -1,0 +1,63 @@
+"""Seed 003: "possibly the day before" is a preference, not a requirement; the phases of a template carry
+rules too, checked on the timeline like rules between events."""
+
+from datetime import date, timedelta
+
+from hiwar.events import services
+from hiwar.events.precision import Precision, PrecisionDate
+from hiwar.events.selectors import space_timeline
+from hiwar.spaces import services as space_services
+from hiwar.spaces.models import Role
+
+
+def _day(year, month, day):
+    return PrecisionDate(Precision.DAY, year, month, day=day)
+
+
+def test_a_broken_preference_is_shown_but_not_warned_of(client, make_space, make_event, user):
+    space = make_space(members=[(user, Role.CONVENOR)])
+    review = make_event(space, kind="review", when=_day(2030, 3, 11))
+    consultation = make_event(space, kind="consultation", when=_day(2030, 3, 8))
+    services.rule_add(
+        event=consultation, other=review, kind="days_before", amount=1, actor=user, strength="preferred"
+    )
+    change = services.event_update(event=consultation, actor=user, title={"en": "Consultation"})
+    assert change.broken_rules == []  # three days before, not one: only a preference is missed
+    page = client.get(f"/en/spaces/{space.slug}/timeline/").content.decode()
+    assert "preference not met" in page and "rule broken" not in page
+
+    services.rule_add(event=consultation, other=review, kind="at_least_days_before", amount=5, actor=user)
+    change = services.event_update(event=consultation, actor=user, title={"en": "Consultation"})
+    assert [state.rule.kind for state in change.broken_rules] == ["at_least_days_before"]
+
+
+def test_the_rule_form_offers_a_preferred_rule(client, make_space, make_event, user):
+    space = make_space(members=[(user, Role.CONVENOR)])
+    review = make_event(space, kind="review", when=_day(2030, 3, 11))
+    consultation = make_event(space, kind="consultation", when=_day(2030, 3, 10))
+    client.force_login(user)
+    response = client.post(
+        f"/en/spaces/{space.slug}/events/{consultation.pk}/rules/",
+        {"kind": "days_before", "amount": 1, "strength": "preferred", "other": review.pk},
+    )
+    assert response.status_code == 302
+    assert consultation.rules.get().strength == "preferred"
+
+
+def test_template_phase_rules_are_checked_on_the_timeline(user):
+    space = space_services.space_create(
+        title={"en": "Review"}, created_by=user, template_key="regional-review", start_date=date(2030, 1, 7)
+    )
+    phases = {phase.key: phase for phase in space.phases.all()}
+    review = phases["regional-review"]
+    # The pre-consultation only 4 weeks before the review: the 12-week rule is broken.
+    pre = phases["pre-consultation"]
+    space_services.phase_update(
+        phase=pre, actor=user, planned_start=review.planned_start - timedelta(weeks=4),
+        planned_end=review.planned_start - timedelta(weeks=4),
+    )  # fmt: skip
+    entries = {entry.obj.pk: entry for entry in space_timeline(space) if entry.kind == "phase"}
+    (state,) = entries[pre.pk].rules
+    assert (state.rule.kind, state.rule.amount, state.status) == ("at_least_weeks_before", 12, "broken")
+    consultation_rules = entries[phases["multistakeholder-consultation"].pk].rules
+    assert [state.is_preferred for state in consultation_rules] == [True]
