@@ -114,3 +114,13 @@ def test_the_demo_has_an_advisory_mechanism_seat_only_where_the_seed_says_one_ex
         "regional-review-latin-america-caribbean" in with_seat and "regional-review-arab-states" in with_seat
     )
     assert "regional-review-europe" not in with_seat and "regional-review-asia-pacific" not in with_seat
+
+
+@pytest.mark.django_db
+def test_the_demo_dialogue_mixes_the_organisation_types_of_seed_004():
+    """B3 names consumers, foundations and regulators among the non-state actors to involve."""
+    from hiwar.accounts.models import Organisation
+
+    load_demo()
+    types = set(Organisation.objects.values_list("type", flat=True))
+    assert {"consumer_org", "foundation", "regulator"} <= types
