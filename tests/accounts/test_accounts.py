@@ -220,7 +220,7 @@ def test_private_attributes_are_hidden_by_default(db):
 @pytest.mark.parametrize(
     ("language", "too_short"),
     [
-        ("ar", "كلمة المرور هذه قصيرة جدا"),
+        ("ar", "كلمة المرور هذه قصيرة جدًا"),
         ("en", "This password is too short. It must contain at least 10 characters."),
         ("fr", "Ce mot de passe est trop court. Il doit contenir au minimum 10 caractères."),
     ],

@@ -3,6 +3,9 @@ rules too, checked on the timeline like rules between events."""
 
 from datetime import date, timedelta
 
+import pytest
+from django.core.exceptions import ValidationError
+
 from hiwar.events import services
 from hiwar.events.precision import Precision, PrecisionDate
 from hiwar.events.selectors import space_timeline
@@ -61,3 +64,38 @@ def test_template_phase_rules_are_checked_on_the_timeline(user):
     assert (state.rule.kind, state.rule.amount, state.status) == ("at_least_weeks_before", 12, "broken")
     consultation_rules = entries[phases["multistakeholder-consultation"].pk].rules
     assert [state.is_preferred for state in consultation_rules] == [True]
+
+
+def test_a_date_with_an_alternative_still_to_be_decided(client, make_space, make_event, user):
+    """Seed 003: the Europe consultation is on "8 or 11 March (to be decided)"."""
+    space = make_space(members=[(user, Role.CONVENOR)])
+    consultation = make_event(
+        space,
+        kind="consultation",
+        when=_day(2030, 3, 8),
+        date_alternatives=["2030-03-11"],
+        date_tentative=True,
+    )
+    assert (consultation.earliest, consultation.latest) == (date(2030, 3, 8), date(2030, 3, 11))
+    page = client.get(f"/en/spaces/{space.slug}/events/{consultation.pk}/").content.decode()
+    assert "8 March 2030 or 11 March 2030 (to be decided)" in page
+    # A rule "the day before the review on 11 March" is at risk until the day is chosen.
+    review = make_event(space, kind="review", when=_day(2030, 3, 11))
+    services.rule_add(event=consultation, other=review, kind="at_least_days_before", amount=1, actor=user)
+    page = client.get(f"/en/spaces/{space.slug}/timeline/").content.decode()
+    assert "rule at risk" in page
+    # Other days go with a date given to the day only.
+    with pytest.raises(ValidationError):
+        make_event(space, when=PrecisionDate(Precision.MONTH, 2030, 3), date_alternatives=["2030-03-11"])
+
+
+def test_the_event_form_takes_another_possible_day(client, make_space, user):
+    space = make_space(members=[(user, Role.CONVENOR)])
+    client.force_login(user)
+    data = {"kind": "consultation", "title_en": "Consultation", "format": "online", "timezone": "UTC",
+            "precision": "day", "day": "2030-03-08", "alternative_day": "2030-03-11", "date_tentative": "on",
+            "registration_mode": "none", "minutes_visibility": "members"}  # fmt: skip
+    response = client.post(f"/en/spaces/{space.slug}/events/new/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    event = space.events.get()
+    assert event.date_alternatives == ["2030-03-11"] and event.date_tentative

@@ -49,6 +49,8 @@ def _event(spec: dict, space: Space):
         "registration_mode": spec.get("registration", "none"),
         "capacity": spec.get("capacity"),
         "interpretation_languages": spec.get("interpretation", []),
+        "date_tentative": spec.get("tentative", False),
+        "date_alternatives": [str(day) for day in spec.get("alternatives", [])],
     }
     actor = _lead(space)
     if "start" in spec:

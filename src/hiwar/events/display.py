@@ -78,14 +78,34 @@ def time_range(start: datetime, end: datetime, zone: str, *, html: bool = False)
     return pattern % values
 
 
+def describe_event(event) -> str:
+    """The event's date in words, with its other possible days and "to be decided" (seed 003)."""
+    text = describe(event.when)
+    if event.date_alternatives and event.precision == Precision.DAY:
+        days = [date(event.date_year, event.date_month, event.date_day)]
+        days += [date.fromisoformat(day) for day in event.date_alternatives]
+        words = [date_format(day, "j F Y") for day in sorted(days)]
+        text = words[0]
+        for word in words[1:]:
+            text = _("%(first)s or %(second)s") % {"first": text, "second": word}
+    return text
+
+
+def _tentative(text, event, html: bool):
+    if not event.date_tentative or event.precision == Precision.TBD:
+        return text
+    suffix = _("(to be decided)")
+    return format_html("{} {}", text, suffix) if html else f"{text} {suffix}"
+
+
 def event_when(event, viewer_zone: str | None = None, *, html: bool = False) -> dict:
     """What a page shows: the event's own time, and the viewer's when their zone differs.
 
     Pages ask for `html`: LTR runs come isolated in <bdi>; e-mails, calendars and the API get text.
     """
     if not event.is_exact:
-        return {"main": describe(event.when), "viewer": "", "precise": False}
-    main = time_range(event.start, event.end, event.timezone, html=html)
+        return {"main": _tentative(describe_event(event), event, html), "viewer": "", "precise": False}
+    main = _tentative(time_range(event.start, event.end, event.timezone, html=html), event, html)
     viewer = ""
     if viewer_zone and viewer_zone != event.timezone:
         viewer = time_range(event.start, event.end, viewer_zone, html=html)

@@ -45,7 +45,7 @@ MONTH_CHOICES = [("", "—"), *((str(m), str(m)) for m in range(1, 13))]
 # only those of the chosen precision.
 PRECISION_FIELDS = {
     Precision.EXACT.value: ("start", "end"),
-    Precision.DAY.value: ("day",),
+    Precision.DAY.value: ("day", "alternative_day"),
     Precision.WEEK.value: ("year", "month", "week"),
     Precision.MONTH.value: ("year", "month"),
     Precision.PART.value: ("year", "part"),
@@ -163,7 +163,7 @@ class WhenMixin(ZoneMixin):
                 "key": "day",
                 "legend": _("A day"),
                 "help": _("Fill this when the precision is “A day (time not yet known)”."),
-                "fields": [self["day"]],
+                "fields": [self[name] for name in ("day", "alternative_day") if name in self.fields],
             },
             {
                 "key": "approximate",
@@ -184,12 +184,20 @@ class WhenMixin(ZoneMixin):
         uses: dict[str, list[str]] = {}
         for precision, names in PRECISION_FIELDS.items():
             for name in names:
-                uses.setdefault(name, []).append(precision)
+                if name in self.fields:
+                    uses.setdefault(name, []).append(precision)
         return {name: " ".join(values) for name, values in uses.items()}
 
 
 class EventForm(WhenMixin):
     kind = forms.ChoiceField(label=_("Kind"), choices=EventKind.choices)
+    alternative_day = forms.DateField(
+        label=_("Or on"),
+        required=False,
+        widget=DateInput,
+        help_text=_("Another day the event may fall on (“8 or 11 March”); with a date given to the day."),
+    )
+    date_tentative = forms.BooleanField(label=_("The date is still to be decided"), required=False)
     title = TranslatedTextField(label=_("Title"), max_length=200)
     description = TranslatedTextField(label=_("Description"), textarea=True, max_length=5000, required=False)
     format = forms.ChoiceField(label=_("Format"), choices=EventFormat.choices)
@@ -226,10 +234,13 @@ class EventForm(WhenMixin):
         "month",
         "week",
         "part",
+        "alternative_day",
+        "date_tentative",
     ]
 
     def event_fields(self) -> dict:
         data = self.cleaned_data
+        alternative = data.get("alternative_day")
         fields = {
             name: data[name]
             for name in (
@@ -247,6 +258,8 @@ class EventForm(WhenMixin):
             )
         }
         fields["registration_closes"] = self._localise(data.get("registration_closes"), data["timezone"])
+        fields["date_tentative"] = data.get("date_tentative", False)
+        fields["date_alternatives"] = [alternative.isoformat()] if alternative else []
         return fields
 
 

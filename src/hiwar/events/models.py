@@ -104,6 +104,10 @@ class Event(TimeStampedModel):
     date_week = models.PositiveSmallIntegerField(null=True, blank=True)
     date_day = models.PositiveSmallIntegerField(null=True, blank=True)
     date_part = models.CharField(max_length=12, blank=True, choices=[(p.value, p.value) for p in Part])
+    # Seed 003 writes "8 or 11 March (to be decided)": other days the event may fall on (ISO dates, with a
+    # day's precision), and whether the date is still to be confirmed.
+    date_alternatives = models.JSONField(_("or on"), default=list, blank=True)
+    date_tentative = models.BooleanField(_("still to be confirmed"), default=False)
     # The days the date can mean, kept for sorting, filtering and rule checks; empty when to be decided.
     earliest = models.DateField(null=True, blank=True, db_index=True, editable=False)
     latest = models.DateField(null=True, blank=True, editable=False)

@@ -2,7 +2,7 @@
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
@@ -92,6 +92,23 @@ def _apply_when(event: Event, when: PrecisionDate, start: datetime | None, end: 
         tz = _zone(event.timezone)
         bounds = (start.astimezone(tz).date(), end.astimezone(tz).date())
     event.earliest, event.latest = bounds if bounds else (None, None)
+    _apply_alternatives(event)
+
+
+def _apply_alternatives(event: Event) -> None:
+    """ "8 or 11 March": a day's date with other days it may fall on; the span covers them all."""
+    days = sorted({date.fromisoformat(str(day)) for day in event.date_alternatives or ()})
+    if not days:
+        event.date_alternatives = []
+        return
+    if event.precision != Precision.DAY:
+        raise ValidationError(
+            {"date_alternatives": _("Other possible days go with a date given to the day.")}
+        )
+    main = date(event.date_year, event.date_month, event.date_day)
+    days = [day for day in days if day != main]
+    event.date_alternatives = [day.isoformat() for day in days]
+    event.earliest, event.latest = min([main, *days]), max([main, *days])
 
 
 def is_in_the_past(event: Event) -> bool:
@@ -142,6 +159,8 @@ EVENT_FIELDS = (
     "registration_closes",
     "interpretation_languages",
     "minutes_visibility",
+    "date_tentative",
+    "date_alternatives",
 )
 
 
@@ -195,6 +214,8 @@ def event_update(
     _zone(event.timezone)
     if when is not None:
         _apply_when(event, when, start, end)
+    elif "date_alternatives" in fields:
+        _apply_alternatives(event)
     _check_registration_closes(event)
     confirmed = seats.seats_taken(_seat_states(event))
     # Checked only when the capacity changes: a facilitator who became a participant may have taken

@@ -1,3 +1,5 @@
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -193,7 +195,11 @@ def _initial_for(event: Event) -> dict:
             tzinfo=None
         )
     if event.precision == "day":
-        initial["day"] = event.earliest
+        # The day as given (with other possible days, `earliest` may be one of those).
+        initial["day"] = date(event.date_year, event.date_month, event.date_day)
+        if event.date_alternatives:
+            initial["alternative_day"] = date.fromisoformat(event.date_alternatives[0])
+    initial["date_tentative"] = event.date_tentative
     return initial
 
 
