@@ -129,3 +129,22 @@ def test_convergence_checklist_keeps_the_annexs_ten_sub_headings_and_optional_se
     phase = space.phases.get(key="phase-1")
     page = client.get(f"/en/spaces/{space.slug}/phases/{phase.pk}/").content.decode()
     assert '<th scope="rowgroup"' in page and "Baseline assessment" in page
+
+
+def test_the_convergence_template_schedules_the_cag_every_two_months(user):
+    """C12: the Convergence Action Group meets every two months — a recurring meeting, not a to-do."""
+    from zoneinfo import ZoneInfo
+
+    from hiwar.events.models import Series
+
+    space = services.space_create(
+        title={"en": "Jordan"}, created_by=user, template_key="convergence-dialogue",
+        country="JO", start_date=date(2026, 9, 7),
+    )  # fmt: skip
+    series = Series.objects.get(space=space)
+    assert "FREQ=MONTHLY" in series.rrule and "INTERVAL=2" in series.rrule
+    meetings = list(series.occurrences.order_by("start"))
+    assert len(meetings) == 6
+    first = meetings[0].start.astimezone(ZoneInfo("Asia/Amman"))
+    assert (first.date(), first.hour) == (date(2026, 9, 7) + timedelta(weeks=22), 11)
+    assert (meetings[1].start - meetings[0].start).days in range(59, 63)

@@ -3,7 +3,7 @@
 Forty participants of many sectors, stakeholder groups, ages and organisations register; five
 facilitators run the tables; the tables are composed for diversity and published, so a visitor sees
 what each participant and facilitator sees. Dates are relative to the day the demo is loaded: the
-kick-off lies behind, the dialogue ahead. The Convergence Action Group meets every two months (C12).
+kick-off lies behind, the dialogue ahead. (The Convergence Action Group's meetings every two months, C12, come with the template.)
 """
 
 from datetime import date, datetime, time, timedelta
@@ -169,20 +169,3 @@ def load_dialogue(space: Space, password_hash: str, today: date) -> None:
         event=dialogue, actor=convenor, table_count=len(facilitating), seed=1, time_limit=0.5
     )
     grouping_services.publish(composition=composition, actor=convenor)
-
-    # C12: the Convergence Action Group meets every two months to follow progress.
-    first = _at(today - timedelta(days=40), 11)
-    event_services.series_create(
-        space=space,
-        actor=convenor,
-        title={"ar": "اجتماع مجموعة العمل التقاربي", "en": "Convergence Action Group meeting"},
-        kind="follow_up_meeting",
-        rule="FREQ=MONTHLY;INTERVAL=2",
-        count=6,
-        first_start=first,
-        duration=timedelta(minutes=90),
-        tz="Asia/Amman",
-        format="online",
-        online_url="https://meet.example.org/jordan-cag",
-        registration_mode="none",
-    )

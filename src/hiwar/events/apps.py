@@ -9,11 +9,17 @@ class EventsConfig(AppConfig):
 
     def ready(self):
         from hiwar.events import rules  # noqa: F401  (registers the permissions)
-        from hiwar.spaces.signals import membership_ended, membership_role_changed, visibility_changed
+        from hiwar.spaces.signals import (
+            blueprint_applied,
+            membership_ended,
+            membership_role_changed,
+            visibility_changed,
+        )
 
         membership_ended.connect(_after_membership_ended, dispatch_uid="events.membership_ended")
         visibility_changed.connect(_after_visibility_changed, dispatch_uid="events.visibility_changed")
         membership_role_changed.connect(_after_role_changed, dispatch_uid="events.membership_role_changed")
+        blueprint_applied.connect(_after_blueprint_applied, dispatch_uid="events.blueprint_applied")
 
 
 def _after_membership_ended(sender, *, space, user, actor, **kwargs):
@@ -32,3 +38,9 @@ def _after_role_changed(sender, *, space, user, actor, **kwargs):
     from hiwar.events.services import reconcile_space
 
     reconcile_space(space, actor=actor, registrant=user)
+
+
+def _after_blueprint_applied(sender, *, space, meetings, **kwargs):
+    from hiwar.events.services import template_meetings_create
+
+    template_meetings_create(space=space, meetings=meetings)

@@ -334,6 +334,37 @@ def _series_save(space, actor, title, kind, canonical, starts, first_start, dura
     return series
 
 
+def template_meetings_create(*, space: Space, meetings) -> list[Series]:
+    """A template's recurring meetings (e.g. the CAG every two months, C12), from the space's start date,
+    at the given local time in the zone of the space's country."""
+    from hiwar.events.zones import country_zones
+
+    if space.start_date is None:
+        return []
+    zone = (country_zones(str(space.country or "")) or ["UTC"])[0]
+    made = []
+    for spec in meetings:
+        hour, minute = (int(part) for part in str(spec.get("time", "11:00")).split(":"))
+        day = space.start_date + timedelta(weeks=spec.get("start_offset_weeks", 0))
+        first = datetime(day.year, day.month, day.day, hour, minute, tzinfo=ZoneInfo(zone))
+        made.append(
+            series_create(
+                space=space,
+                actor=space.created_by,
+                title=spec["title"],
+                kind=spec.get("kind", "follow_up_meeting"),
+                rule=spec["rule"],
+                count=spec["count"],
+                first_start=first,
+                duration=timedelta(minutes=spec.get("minutes", 90)),
+                tz=zone,
+                format=spec.get("format", "online"),
+                registration_mode="none",
+            )
+        )
+    return made
+
+
 # Registration ---------------------------------------------------------------------------------------------
 
 

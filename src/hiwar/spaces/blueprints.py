@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from hiwar.core.translation import pick
 from hiwar.discussions.services import phase_topics_create
 from hiwar.spaces.models import ChecklistItem, ExpectedOutput, Phase, Seat, Space
+from hiwar.spaces.signals import blueprint_applied
 
 BLUEPRINT_DIR = Path(__file__).resolve().parent / "process_templates"
 REQUIRED_LANGUAGES = ("ar", "en")
@@ -37,6 +38,7 @@ class Blueprint:
     description: dict
     seats: tuple
     phases: tuple
+    meetings: tuple = ()  # recurring meetings (the CAG "every two months", C12), made by the events app
 
     @property
     def checklist_count(self) -> int:
@@ -80,6 +82,10 @@ def load_blueprint(path: Path) -> Blueprint:
                 raise BlueprintError(f"{pwhere}: rule refers to unknown phase {rule.get('other')!r}")
     for seat in data.get("seats", []):
         _check_text(seat.get("title"), f"{where} seat {seat.get('key')}")
+    for i, meeting in enumerate(data.get("meetings", []), 1):
+        _check_text(meeting.get("title"), f"{where} meeting {i}")
+        if not meeting.get("rule") or not meeting.get("count"):
+            raise BlueprintError(f"{where} meeting {i}: give its rule and its number of meetings")
     return Blueprint(
         key=data["key"],
         kind=data.get("kind", "process"),
@@ -89,6 +95,7 @@ def load_blueprint(path: Path) -> Blueprint:
         description=data["description"],
         seats=tuple(data.get("seats", [])),
         phases=tuple(data["phases"]),
+        meetings=tuple(data.get("meetings", [])),
     )
 
 
@@ -161,6 +168,9 @@ def apply_blueprint(space: Space, blueprint: Blueprint) -> None:
             for i, output in enumerate(spec.get("outputs", []))
         )
         phase_topics_create(phase=phase, topics=spec.get("topics", []))
+    if blueprint.meetings:
+        # Meetings are events: the events app makes them (spaces know nothing of events).
+        blueprint_applied.send(sender=Space, space=space, meetings=blueprint.meetings)
 
 
 # Saving a space's structure as a template ---------------------------------------------------------------

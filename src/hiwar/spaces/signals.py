@@ -12,3 +12,5 @@ membership_ended = Signal()
 membership_role_changed = Signal()
 # space, actor, old, new: who may see the space's content changed.
 visibility_changed = Signal()
+# space, meetings: a template was applied; its recurring meetings (template specs) are to be made.
+blueprint_applied = Signal()
