@@ -15,7 +15,6 @@ import argparse
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -25,6 +24,7 @@ from collections import Counter
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
+from processes import free_port  # bench/processes.py
 
 PG_URL = "postgres://postgres@127.0.0.1:5432/{name}"
 BENCH_DB = "hiwar_bench_faults"
@@ -46,12 +46,6 @@ class Sink:
                 break
         time.sleep(self.delay)  # a real server takes a while too
         return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def reset_postgres() -> None:

@@ -35,7 +35,6 @@ import os
 import random
 import re
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -47,6 +46,8 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from processes import alive, descendants, free_port  # bench/processes.py
 
 PG_URL = "postgres://postgres@127.0.0.1:5432/{name}"
 BENCH_DB = "hiwar_bench_scaleout"
@@ -97,37 +98,6 @@ print(json.dumps({"events": events}))
 # Processes ------------------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def descendants(pid: int) -> list[int]:
-    """The pids below `pid` (children, grandchildren…), read from /proc."""
-    found, todo = [], [pid]
-    while todo:
-        parent = todo.pop()
-        for task in Path(f"/proc/{parent}/task").glob("*"):
-            try:
-                children = [int(c) for c in (task / "children").read_text().split()]
-            except OSError:
-                continue
-            found.extend(children)
-            todo.extend(children)
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 class Processes:
     """The processes this bench started; `stop_all` ends each by its pid, politely, then with SIGKILL."""
 
@@ -157,7 +127,7 @@ class Processes:
                 process.kill()
                 process.wait()
         while below and time.monotonic() < deadline:
-            below = {pid for pid in below if _alive(pid)}
+            below = {pid for pid in below if alive(pid)}
             time.sleep(0.1)
         for pid in below:  # children of a supervisor that did not stop them in time
             try:
