@@ -66,6 +66,7 @@ def cmd_demo(args) -> int:
     from hiwar.demo.loader import DEMO_ADMIN, DEMO_CONVENOR, DEMO_PASSWORD, load_demo
 
     _manage("migrate", "--no-input", "--verbosity", "0")
+    print("Loading the demo (the first time also compiles the grouping solver: up to half a minute)…")
     created = load_demo()
     print("Hiwar demo data " + ("loaded." if created else "already present (nothing changed)."))
     print(f"  Convenor:      {DEMO_CONVENOR} / {DEMO_PASSWORD}")

@@ -66,6 +66,14 @@ LOCAL_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("HIWAR_ALLOWED_HOSTS", "").split(",") if h.strip()] or (
     [*LOCAL_HOSTS, "testserver"] if DEBUG or TESTING else LOCAL_HOSTS if INSECURE_HTTP else []
 )
+if INSECURE_HTTP and not TESTING and set(ALLOWED_HOSTS) - set(LOCAL_HOSTS):
+    # Plain http without secure cookies or HSTS is for this machine only; a public host never gets it.
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "HIWAR_INSECURE_HTTP serves plain http on this machine only; it cannot be used with "
+        f"HIWAR_ALLOWED_HOSTS={','.join(ALLOWED_HOSTS)}. Serve the public site over HTTPS instead."
+    )
 
 INSTALLED_APPS = [
     "hiwar.core",

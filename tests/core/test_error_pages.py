@@ -183,3 +183,21 @@ print(json.dumps({
     environment = {"HIWAR_HOME": str(tmp_path), "HIWAR_ALLOWED_HOSTS": "example.org"}
     result = _run_with_environment(environment, code)
     assert result == {"debug": False, "secure_cookies": True, "hsts": True, "plain_http": 301}
+
+
+def test_insecure_http_refuses_a_public_host(tmp_path):
+    """Copied from the demo into a production environment, the flag must not silently drop HTTPS."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HIWAR_")}
+    env.update(
+        HIWAR_HOME=str(tmp_path),
+        HIWAR_INSECURE_HTTP="1",
+        HIWAR_ALLOWED_HOSTS="dialogues.example.org",
+        PYTHONPATH=str(SRC),
+        DJANGO_SETTINGS_MODULE="hiwar.settings",
+    )
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", "import django; django.setup()"],
+        env=env, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and "HIWAR_INSECURE_HTTP" in result.stderr

@@ -99,3 +99,32 @@ def test_the_event_form_takes_another_possible_day(client, make_space, user):
     assert response.status_code == 302, response.content.decode()[:3000]
     event = space.events.get()
     assert event.date_alternatives == ["2030-03-11"] and event.date_tentative
+
+
+def test_a_date_made_exact_drops_its_other_possible_day(client, make_space, make_event, user):
+    space = make_space(members=[(user, Role.CONVENOR)])
+    event = make_event(space, kind="consultation", when=_day(2031, 3, 8), date_alternatives=["2031-03-11"])
+    client.force_login(user)
+    data = {"kind": "consultation", "title_en": "Consultation", "format": "online", "timezone": "UTC",
+            "precision": "exact", "start": "2031-03-11T09:00", "end": "2031-03-11T17:00",
+            "alternative_day": "2031-03-11",  # still in the form, hidden by the page's script
+            "registration_mode": "none", "minutes_visibility": "members"}  # fmt: skip
+    response = client.post(f"/en/spaces/{space.slug}/events/{event.pk}/edit/", data)
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert event.precision == "exact" and event.date_alternatives == []
+
+
+def test_other_possible_days_and_far_off_dates_are_refused_with_a_message(
+    client, make_space, make_event, user
+):
+    space = make_space(members=[(user, Role.CONVENOR)])
+    with pytest.raises(ValidationError):
+        make_event(space, when=_day(2031, 3, 8), date_alternatives=["2052-03-11"])  # a typo's two decades
+    client.force_login(user)
+    data = {"kind": "dialogue", "title_en": "Dialogue", "format": "online", "timezone": "Asia/Amman",
+            "precision": "exact", "start": "0001-01-01T00:30", "end": "0001-01-01T02:00",
+            "registration_mode": "none", "minutes_visibility": "members"}  # fmt: skip
+    response = client.post(f"/en/spaces/{space.slug}/events/new/", data)
+    assert response.status_code == 200 and "Give a date between 1900 and 2100." in response.content.decode()
+    assert not space.events.exists()

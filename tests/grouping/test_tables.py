@@ -611,3 +611,27 @@ def test_the_tables_form_shows_and_reads_numbers_in_the_page_language(client, di
     assert 'name="w_sector" value="1,5"' in page  # Arabic's decimal comma, as the page's other figures
     response = client.post(tables_url(event, "en"), {"table_count": "3", "w_sector": "eleven"})
     assert response.status_code == 200 and Composition.objects.get().weights["sector"] == 1.5
+
+
+def test_tables_cannot_be_published_while_composing_or_before_any(dialogue):
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from hiwar.grouping import services as grouping_services
+
+    event, convenor, _people, _facilitators = dialogue
+    composition = Composition.objects.create(
+        event=event,
+        table_count=3,
+        job_state="queued",
+        job_started_at=timezone.now(),
+        job_params={"time_limit": 20},
+    )
+    with pytest.raises(ValidationError):
+        grouping_services.publish(composition=composition, actor=convenor)
+    Composition.objects.filter(pk=composition.pk).update(job_state="")
+    composition.refresh_from_db()
+    with pytest.raises(ValidationError):  # no tables yet
+        grouping_services.publish(composition=composition, actor=convenor)
+    composition.refresh_from_db()
+    assert not composition.is_published

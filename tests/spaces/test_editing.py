@@ -567,3 +567,26 @@ def test_a_manager_gives_an_item_a_section_and_marks_a_seat_optional(client, use
     seat.refresh_from_db()
     assert seat.optional
     assert space.audit_entries.filter(action="seat.update").exists()
+
+
+def test_action_items_stay_under_their_section_heading(user):
+    """A new item joins the end of its section; moving an item never carries it into another section."""
+    space = services.space_create(title={"en": "Process"}, created_by=user)
+    phase = services.phase_add(space=space, actor=user, title={"en": "Phase 1"})
+    baseline, plan = {"en": "Baseline assessment"}, {"en": "Plan"}
+    first = services.checklist_item_add(
+        phase=phase, actor=user, title={"en": "Collect data"}, section=baseline
+    )
+    services.checklist_item_add(phase=phase, actor=user, title={"en": "Design"}, section=plan)
+    services.checklist_item_add(phase=phase, actor=user, title={"en": "Summarise"}, section=baseline)
+    titles = [item.title["en"] for item in phase.checklist.order_by("order", "id")]
+    assert titles == ["Collect data", "Summarise", "Design"]
+    design = phase.checklist.get(title__en="Design")
+    services.checklist_item_move(item=design, actor=user, direction="up")  # would cross into "Baseline"
+    assert [i.title["en"] for i in phase.checklist.order_by("order", "id")] == titles
+    services.checklist_item_move(item=first, actor=user, direction="down")
+    assert [i.title["en"] for i in phase.checklist.order_by("order", "id")] == [
+        "Summarise",
+        "Collect data",
+        "Design",
+    ]

@@ -13,6 +13,7 @@ from hiwar.accounts.models import Organisation, Profile, User
 from hiwar.events import services as event_services
 from hiwar.events.precision import Precision, PrecisionDate
 from hiwar.grouping import services as grouping_services
+from hiwar.grouping.solver import warm_up
 from hiwar.spaces import services as space_services
 from hiwar.spaces.models import Role, Space
 
@@ -165,7 +166,8 @@ def load_dialogue(space: Space, password_hash: str, today: date) -> None:
         event_services.register(event=dialogue, user=membership.user, by_organiser=convenor)
     for person in participants:
         event_services.register(event=dialogue, user=person)
+    warm_up()  # compile the solver first, so its time limit is spent searching
     composition = grouping_services.compose(
-        event=dialogue, actor=convenor, table_count=len(facilitating), seed=1, time_limit=0.5
+        event=dialogue, actor=convenor, table_count=len(facilitating), seed=1, time_limit=1.0
     )
-    grouping_services.publish(composition=composition, actor=convenor)
+    grouping_services.publish(composition=composition, actor=convenor, accept_problems=True)

@@ -134,6 +134,12 @@ class WhenMixin(ZoneMixin):
 
     def clean(self):
         data = super().clean()
+        # A far-off instant overflows once moved to another zone: keep dates to a sane range.
+        for name in ("start", "end", "registration_closes"):
+            value = data.get(name)
+            if value is not None and not 1900 <= value.year <= 2100:
+                self.add_error(name, _("Give a date between 1900 and 2100."))
+                data.pop(name, None)
         precision = data.get("precision")
         if precision == Precision.EXACT:
             if not data.get("start"):
@@ -259,7 +265,9 @@ class EventForm(WhenMixin):
         }
         fields["registration_closes"] = self._localise(data.get("registration_closes"), data["timezone"])
         fields["date_tentative"] = data.get("date_tentative", False)
-        fields["date_alternatives"] = [alternative.isoformat()] if alternative else []
+        # Another possible day goes with a day's date only; a date made more or less precise drops it.
+        with_day = data.get("precision") == Precision.DAY.value
+        fields["date_alternatives"] = [alternative.isoformat()] if alternative and with_day else []
         return fields
 
 

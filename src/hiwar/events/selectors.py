@@ -309,6 +309,8 @@ def phase_rule_states(phases: list, today: date | None = None) -> dict[int, list
             rule = PhaseRule(kind, int(spec.get("amount") or 0), other, spec.get("strength", "required"))
             span, other_span = _phase_span(phase), _phase_span(other)
             settled = bool(span and other_span and span[1] < today and other_span[1] < today)
+            if settled:  # both are over: judged by the days they began, as rules between events
+                span, other_span = (span[0], span[0]), (other_span[0], other_span[0])
             status = scheduling.evaluate(kind, rule.amount, span, other_span)
             states.setdefault(phase.pk, []).append(
                 RuleState(

@@ -39,6 +39,7 @@ from hiwar.events.tasks import send_event_reminder
 from hiwar.spaces.models import Membership, Role, Space
 
 REMINDER_BEFORE = timedelta(hours=24)
+MAX_ALTERNATIVE_DAYS = 31  # "8 or 11 March": alternatives near one another, not a typo's decade
 
 
 def _zone(name: str) -> ZoneInfo:
@@ -107,6 +108,13 @@ def _apply_alternatives(event: Event) -> None:
         )
     main = date(event.date_year, event.date_month, event.date_day)
     days = [day for day in days if day != main]
+    if any(abs((day - main).days) > MAX_ALTERNATIVE_DAYS for day in days):
+        raise ValidationError(
+            {
+                "date_alternatives": _("Another possible day must be within %(days)s days of the date.")
+                % {"days": MAX_ALTERNATIVE_DAYS}
+            }
+        )
     event.date_alternatives = [day.isoformat() for day in days]
     event.earliest, event.latest = min([main, *days]), max([main, *days])
 
@@ -343,26 +351,33 @@ def template_meetings_create(*, space: Space, meetings) -> list[Series]:
         return []
     zone = (country_zones(str(space.country or "")) or ["UTC"])[0]
     made = []
-    for spec in meetings:
-        hour, minute = (int(part) for part in str(spec.get("time", "11:00")).split(":"))
-        day = space.start_date + timedelta(weeks=spec.get("start_offset_weeks", 0))
-        first = datetime(day.year, day.month, day.day, hour, minute, tzinfo=ZoneInfo(zone))
-        made.append(
-            series_create(
-                space=space,
-                actor=space.created_by,
-                title=spec["title"],
-                kind=spec.get("kind", "follow_up_meeting"),
-                rule=spec["rule"],
-                count=spec["count"],
-                first_start=first,
-                duration=timedelta(minutes=spec.get("minutes", 90)),
-                tz=zone,
-                format=spec.get("format", "online"),
-                registration_mode="none",
-            )
-        )
+    try:
+        for spec in meetings:
+            made.append(_template_meeting(space, spec, zone))
+    except ValidationError as error:
+        raise ValidationError(
+            {"start_date": _("The template's recurring meetings cannot be scheduled from this start date.")}
+        ) from error
     return made
+
+
+def _template_meeting(space: Space, spec: dict, zone: str) -> Series:
+    hour, minute = (int(part) for part in str(spec.get("time", "11:00")).split(":"))
+    day = space.start_date + timedelta(weeks=spec.get("start_offset_weeks", 0))
+    first = datetime(day.year, day.month, day.day, hour, minute, tzinfo=ZoneInfo(zone))
+    return series_create(
+        space=space,
+        actor=space.created_by,
+        title=spec["title"],
+        kind=spec.get("kind", "follow_up_meeting"),
+        rule=spec["rule"],
+        count=spec["count"],
+        first_start=first,
+        duration=timedelta(minutes=spec.get("minutes", 90)),
+        tz=zone,
+        format=spec.get("format", "online"),
+        registration_mode="none",
+    )
 
 
 # Registration ---------------------------------------------------------------------------------------------

@@ -510,6 +510,10 @@ class TablesHaveProblems(ValidationError):
 @transaction.atomic
 def publish(*, composition: Composition, actor, accept_problems: bool = False) -> Composition:
     """Publish the tables; with problems (see checks.py) only when the convenor accepted them."""
+    if composition.is_busy:
+        raise ValidationError(_("The tables are being composed; publish them once they are ready."))
+    if not composition.tables.exists():
+        raise ValidationError(_("There are no tables to publish yet: compose them first."))
     problems = current_problems(composition)
     if problems and not accept_problems:
         raise TablesHaveProblems(problems)

@@ -170,6 +170,9 @@ def publish_view(request, slug, event_id):
                 "problems": [selectors.problem_message(p) for p in error.problems],
             },
         )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("grouping:tables", slug=slug, event_id=event.pk)
     messages.success(
         request, _("Published: each participant now sees their table, each facilitator their list.")
     )

@@ -384,14 +384,33 @@ def _next_order(queryset) -> int:
     return 0 if last is None else last + 1
 
 
-def _move(obj, siblings, direction: str) -> bool:
-    """Swap `obj` with its neighbour among `siblings` (ordered); False when it is already at that end."""
+def _order_in_section(phase: Phase, section: dict) -> int:
+    """A new action item goes after the last one of its section (its heading is shown once), the
+    items after it moving down one place; without a section, or a new section, at the end."""
+    items = list(phase.checklist.select_for_update().order_by("order", "id"))
+    same = [i for i, item in enumerate(items) if section and (item.section or {}) == section]
+    if not same:
+        return _next_order(phase.checklist.all())
+    position = same[-1] + 1
+    for order, item in enumerate(items):
+        item.order = order if order < position else order + 1
+    ChecklistItem.objects.bulk_update(items, ["order"])
+    return position
+
+
+def _move(obj, siblings, direction: str, *, group=None) -> bool:
+    """Swap `obj` with its neighbour among `siblings` (ordered); False when it is already at that end.
+
+    With `group` (a function of a row), a row only moves within its group: an action item stays
+    under its section's heading."""
     if direction not in ("up", "down"):
         raise ValidationError(_("Choose whether to move it up or down."))
     rows = list(siblings.select_for_update().order_by("order", "id"))
     index = next(i for i, row in enumerate(rows) if row.pk == obj.pk)
     other = index - 1 if direction == "up" else index + 1
     if not 0 <= other < len(rows):
+        return False
+    if group is not None and group(rows[other]) != group(rows[index]):
         return False
     rows[index], rows[other] = rows[other], rows[index]
     # Renumber the whole list: rows made at different times may share an order number.
@@ -509,11 +528,12 @@ def checklist_item_add(
 ) -> ChecklistItem:
     title = _require_text(title, "title", _("Write the action item in at least one language."))
     _check_owner(phase.space, owner)
+    section = clean_translations(section)
     item = ChecklistItem(
         phase=phase,
-        order=_next_order(phase.checklist.all()),
+        order=_order_in_section(phase, section),
         title=title,
-        section=clean_translations(section),
+        section=section,
         owner_role=owner_role,
         owner=owner,
         due_date=due_date,
@@ -551,7 +571,7 @@ def checklist_item_update(*, item: ChecklistItem, actor, **changes) -> Checklist
 
 @transaction.atomic
 def checklist_item_move(*, item: ChecklistItem, actor, direction: str) -> ChecklistItem:
-    if _move(item, item.phase.checklist.all(), direction):
+    if _move(item, item.phase.checklist.all(), direction, group=lambda row: row.section or {}):
         audit(
             actor=actor,
             action="checklist.move",
