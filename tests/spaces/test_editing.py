@@ -590,3 +590,24 @@ def test_action_items_stay_under_their_section_heading(user):
         "Collect data",
         "Design",
     ]
+
+
+def test_a_space_saved_as_a_template_keeps_its_recurring_meetings(user, tmp_path):
+    from hiwar.events.models import Series
+
+    space = services.space_create(
+        title={"en": "Jordan"}, created_by=user, template_key="convergence-dialogue", country="JO",
+        start_date=date(2026, 9, 7),
+    )  # fmt: skip
+    path = tmp_path / "saved.yaml"
+    path.write_text(export_blueprint(space), encoding="utf-8")
+    blueprint = load_blueprint(path)
+    (meeting,) = blueprint.meetings
+    assert (meeting["rule"], meeting["count"], meeting["time"]) == ("FREQ=MONTHLY;INTERVAL=2", 6, "11:00")
+    copy = services.space_create(
+        title={"en": "Copy"}, created_by=user, country="JO", start_date=date(2027, 1, 4)
+    )
+    apply_blueprint(copy, blueprint)
+    original, copied = Series.objects.get(space=space), Series.objects.get(space=copy)
+    assert copied.occurrences.count() == original.occurrences.count() == 6
+    assert (copied.first_start.date() - date(2027, 1, 4)) == (original.first_start.date() - date(2026, 9, 7))

@@ -359,3 +359,35 @@ def today_position(entries: list[TimelineEntry], today: date) -> int:
         if entry.earliest is None or entry.earliest > today:
             return index
     return len(entries)
+
+
+def template_meetings_of(space: Space) -> list[dict]:
+    """The space's recurring meetings as a template's `meetings` (docs/templates.md), for saving the
+    space as a template: offsets from the space's start date, the local time, the rule and its count."""
+    from zoneinfo import ZoneInfo
+
+    from hiwar.events.models import Series
+
+    specs = []
+    if space.start_date is None:
+        return specs
+    for series in Series.objects.filter(space=space).order_by("first_start", "id"):
+        parts = dict(part.split("=", 1) for part in series.rrule.split(";") if "=" in part)
+        count = parts.pop("COUNT", None)
+        if count is None:  # a rule that ends on a date does not carry over to another space's dates
+            continue
+        local = series.first_start.astimezone(ZoneInfo(series.timezone))
+        days = (local.date() - space.start_date).days
+        first = series.occurrences.order_by("original_start").first()
+        specs.append(
+            {
+                "title": dict(series.title),
+                "kind": first.kind if first else "follow_up_meeting",
+                "rule": ";".join(f"{k}={v}" for k, v in parts.items()),
+                "count": int(count),
+                "start_offset_weeks": days // 7 if days % 7 == 0 else round(days / 7, 4),
+                "time": local.strftime("%H:%M"),
+                "minutes": int(series.duration.total_seconds() // 60),
+            }
+        )
+    return specs

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from hiwar.core.translation import pick
 from hiwar.discussions.services import phase_topics_create
 from hiwar.spaces.models import ChecklistItem, ExpectedOutput, Phase, Seat, Space
-from hiwar.spaces.signals import blueprint_applied
+from hiwar.spaces.signals import blueprint_applied, blueprint_meetings_wanted
 
 BLUEPRINT_DIR = Path(__file__).resolve().parent / "process_templates"
 REQUIRED_LANGUAGES = ("ar", "en")
@@ -284,6 +284,12 @@ def space_blueprint_data(space: Space, today: date | None = None) -> dict:
         if rules:
             spec["rules"] = rules
         data["phases"].append(spec)
+    # Recurring meetings are the events app's: it answers with their template specs.
+    meetings = [
+        m for _receiver, specs in blueprint_meetings_wanted.send(sender=Space, space=space) for m in specs
+    ]
+    if meetings and start:
+        data["meetings"] = meetings
     return data
 
 

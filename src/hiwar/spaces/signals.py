@@ -14,3 +14,5 @@ membership_role_changed = Signal()
 visibility_changed = Signal()
 # space, meetings: a template was applied; its recurring meetings (template specs) are to be made.
 blueprint_applied = Signal()
+# space: a space is being saved as a template; receivers return the template's `meetings` specs.
+blueprint_meetings_wanted = Signal()
