@@ -182,11 +182,11 @@ def test_every_restructuring_is_audited(client, shaped):
     client.post(url(space, f"phases/{phase.pk}/items/new/"), {"title_en": "Second item", "status": "todo"})
     client.post(url(space, f"items/{item.pk}/"), {"title_en": "Send the invitations now", "status": "done"})
     client.post(url(space, f"items/{item.pk}/move/"), {"direction": "down"})
-    client.post(url(space, f"items/{item.pk}/remove/"))
+    client.post(url(space, f"items/{item.pk}/remove/"), {"confirm": "yes"})  # done: asked first
     client.post(url(space, f"phases/{phase.pk}/outputs/new/"), {"title_en": "Plan", "progress": 0})
     client.post(url(space, f"outputs/{output.pk}/"), {"title_en": "Baseline report", "progress": 50})
     client.post(url(space, f"outputs/{output.pk}/move/"), {"direction": "down"})
-    client.post(url(space, f"outputs/{output.pk}/remove/"))
+    client.post(url(space, f"outputs/{output.pk}/remove/"), {"confirm": "yes"})  # progress: asked first
     client.post(url(space, "seats/new/"), {"title_en": "Women", "category": "stakeholder_group"})
     client.post(
         url(space, f"seats/{seat.pk}/"), {"title_en": "Ministry of agriculture", "category": "government"}
@@ -611,3 +611,29 @@ def test_a_space_saved_as_a_template_keeps_its_recurring_meetings(user, tmp_path
     original, copied = Series.objects.get(space=space), Series.objects.get(space=copy)
     assert copied.occurrences.count() == original.occurrences.count() == 6
     assert (copied.first_start.date() - date(2027, 1, 4)) == (original.first_start.date() - date(2026, 9, 7))
+
+
+def test_removing_a_held_seat_or_a_done_item_asks_first(client, user):
+    member = UserFactory(name="Rana")
+    space = services.space_create(title={"en": "Process"}, created_by=user)
+    membership = services.membership_add(space=space, user=member)
+    seat = services.seat_add(space=space, actor=user, title={"en": "Youth"}, category="stakeholder_group")
+    services.seat_assign(seat=seat, membership=membership, actor=user)
+    phase = services.phase_add(space=space, actor=user, title={"en": "Phase"})
+    done = services.checklist_item_add(phase=phase, actor=user, title={"en": "Baseline"}, status="done")
+    fresh = services.checklist_item_add(phase=phase, actor=user, title={"en": "Draft"})
+    client.force_login(user)
+    for path in (f"seats/{seat.pk}/remove/", f"items/{done.pk}/remove/"):
+        page = client.post(url(space, path))  # a plain click: the confirmation page, nothing removed
+        assert page.status_code == 200 and 'name="confirm" value="yes"' in page.content.decode()
+    assert (
+        "Rana holds this seat."
+        in client.get("/en" + url(space, f"seats/{seat.pk}/remove/")[3:]).content.decode()
+    )
+    assert space.seats.filter(pk=seat.pk).exists() and phase.checklist.filter(pk=done.pk).exists()
+    client.post(url(space, f"seats/{seat.pk}/remove/"), {"confirm": "yes"})
+    client.post(url(space, f"items/{done.pk}/remove/"), {"confirm": "yes"})
+    assert not space.seats.filter(pk=seat.pk).exists() and not phase.checklist.filter(pk=done.pk).exists()
+    # An empty, fresh item goes at once.
+    assert client.post(url(space, f"items/{fresh.pk}/remove/")).status_code == 302
+    assert not phase.checklist.filter(pk=fresh.pk).exists()

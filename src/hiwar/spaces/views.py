@@ -34,6 +34,7 @@ from hiwar.spaces.models import (
     ChecklistItem,
     ExpectedOutput,
     Invitation,
+    ItemStatus,
     JoinRequest,
     Membership,
     Phase,
@@ -558,12 +559,37 @@ def part_move_view(request, slug, part, pk):
     return _part_done(space, part, obj)
 
 
+def _worth_keeping(part: str, obj) -> str:
+    """Why removing this part deserves a second look (empty when it holds nothing of value)."""
+    if part == "seat" and obj.membership_id:
+        return _("%(name)s holds this seat.") % {"name": obj.membership.user.name}
+    if part == "item" and (obj.status == ItemStatus.DONE or obj.evidence_url):
+        return _("This action item is done or has a link to its evidence.")
+    if part == "output" and (obj.progress or obj.evidence_url):
+        return _("This output has progress or a link to it.")
+    return ""
+
+
 @login_required
-@require_POST
 def part_remove_view(request, slug, part, pk):
+    """Remove an action item, output or seat; one holding something of value (a holder, a done item,
+    evidence, progress) is removed only after a confirmation page, which works without JavaScript."""
     space = _managed_space(request, slug)
     get, _move, remove = PARTS[part]
     obj = get(space, pk)
+    reason = _worth_keeping(part, obj)
+    if request.method != "POST" or (reason and request.POST.get("confirm") != "yes"):
+        return render(
+            request,
+            "spaces/part_remove.html",
+            {
+                "space": space,
+                "obj": obj,
+                "part": part,
+                "reason": reason,
+                "back": _part_done(space, part, obj).url,
+            },
+        )
     remove(**{part: obj, "actor": request.user})
     messages.success(request, _("Removed: %(title)s") % {"title": obj})
     return _part_done(space, part, obj)
