@@ -97,6 +97,39 @@ def cmd_worker(args) -> int:
     return 0
 
 
+def cmd_backup(args) -> int:
+    _setup_django()
+    from hiwar.core.backup import BackupError, make_backup
+
+    try:
+        path = make_backup(args.out)
+    except BackupError as error:
+        print(error, file=sys.stderr)
+        return 2
+    print(f"backup written: {path} ({path.stat().st_size:,} bytes)")
+    return 0
+
+
+def cmd_restore(args) -> int:
+    _setup_django()
+    from pathlib import Path
+
+    from hiwar.core.backup import BackupError, restore_backup
+
+    try:
+        result = restore_backup(Path(args.archive), replace=args.replace)
+    except BackupError as error:
+        print(error, file=sys.stderr)
+        print("Nothing was changed.", file=sys.stderr)
+        return 2
+    _manage("migrate", "--no-input", "--verbosity", "0")  # a backup of an older version catches up
+    print(f"restored ({result.engine}):")
+    for table, count in result.counts.items():
+        if count:
+            print(f"  {table:<40} {count:>8}")
+    return 0
+
+
 def cmd_createsuperuser(args) -> int:
     _setup_django()
     _manage("createsuperuser", *args.rest)
@@ -194,6 +227,16 @@ def build_parser() -> argparse.ArgumentParser:
     worker = sub.add_parser("worker", help="run background tasks (e-mails, long computations)")
     worker.add_argument("--once", action="store_true", help="run what is queued, then stop")
     worker.set_defaults(func=cmd_worker)
+
+    backup = sub.add_parser("backup", help="write the database, media files and a manifest to one archive")
+    backup.add_argument(
+        "out", nargs="?", help="the archive to write (default: HIWAR_BACKUP_DIR/hiwar-<time>.tar.gz)"
+    )
+    backup.set_defaults(func=cmd_backup)
+    restore = sub.add_parser("restore", help="restore an archive of `hiwar backup` into an empty database")
+    restore.add_argument("archive")
+    restore.add_argument("--replace", action="store_true", help="overwrite a database that holds data")
+    restore.set_defaults(func=cmd_restore)
 
     su = sub.add_parser("createsuperuser", help="create an administrator")
     su.add_argument("rest", nargs=argparse.REMAINDER)

@@ -66,7 +66,7 @@ LOCAL_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("HIWAR_ALLOWED_HOSTS", "").split(",") if h.strip()] or (
     [*LOCAL_HOSTS, "testserver"] if DEBUG or TESTING else LOCAL_HOSTS if INSECURE_HTTP else []
 )
-if INSECURE_HTTP and not TESTING and set(ALLOWED_HOSTS) - set(LOCAL_HOSTS):
+if INSECURE_HTTP and not TESTING and set(ALLOWED_HOSTS) - {*LOCAL_HOSTS, "testserver"}:
     # Plain http without secure cookies or HSTS is for this machine only; a public host never gets it.
     from django.core.exceptions import ImproperlyConfigured
 
@@ -347,3 +347,7 @@ HIWAR_EMAIL_RETRY_BASE_SECONDS = int(os.environ.get("HIWAR_EMAIL_RETRY_BASE_SECO
 HIWAR_WORKER_BEAT_SECONDS = float(os.environ.get("HIWAR_WORKER_BEAT_SECONDS") or 5)
 HIWAR_WORKER_DEAD_AFTER = float(os.environ.get("HIWAR_WORKER_DEAD_AFTER") or 60)
 HIWAR_TASK_MAX_ATTEMPTS = int(os.environ.get("HIWAR_TASK_MAX_ATTEMPTS") or 3)
+
+# `hiwar backup` writes here by default; the worker's scheduled backups keep the newest HIWAR_BACKUP_KEEP.
+HIWAR_BACKUP_DIR = Path(os.environ.get("HIWAR_BACKUP_DIR") or HOME / "backups")
+HIWAR_BACKUP_KEEP = int(os.environ.get("HIWAR_BACKUP_KEEP") or 7)
