@@ -351,3 +351,5 @@ HIWAR_TASK_MAX_ATTEMPTS = int(os.environ.get("HIWAR_TASK_MAX_ATTEMPTS") or 3)
 # `hiwar backup` writes here by default; the worker's scheduled backups keep the newest HIWAR_BACKUP_KEEP.
 HIWAR_BACKUP_DIR = Path(os.environ.get("HIWAR_BACKUP_DIR") or HOME / "backups")
 HIWAR_BACKUP_KEEP = int(os.environ.get("HIWAR_BACKUP_KEEP") or 7)
+# The task worker writes a backup when the newest is older than this (0: no scheduled backups).
+HIWAR_BACKUP_EVERY_HOURS = float(os.environ.get("HIWAR_BACKUP_EVERY_HOURS") or (0 if TESTING else 24))

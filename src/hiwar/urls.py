@@ -28,6 +28,7 @@ urlpatterns += i18n_patterns(
     path("", include("hiwar.events.urls")),
     path("", include("hiwar.grouping.urls")),
     path("admin/login/", account_views.admin_sign_in),  # before the admin's own, to throttle it
+    path("admin/backups/", core_views.backups_view, name="backups"),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

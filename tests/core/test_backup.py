@@ -142,3 +142,15 @@ def test_a_postgresql_backup_restores_into_an_empty_database(tmp_path):
         with psycopg.connect(admin, autocommit=True) as connection:
             for name in names:
                 connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def test_administrators_see_the_backups_and_nobody_else(client, db, settings, tmp_path):
+    from tests.factories import UserFactory
+
+    settings.HIWAR_BACKUP_DIR = tmp_path
+    (tmp_path / "hiwar-20261125T030000Z.tar.gz").write_bytes(b"x" * 2048)
+    client.force_login(UserFactory())
+    assert client.get("/en/admin/backups/").status_code == 302  # to the sign-in page
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    page = client.get("/en/admin/backups/").content.decode()
+    assert "hiwar-20261125T030000Z.tar.gz" in page and "2.0\xa0KB" in page

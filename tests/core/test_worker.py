@@ -9,6 +9,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import tarfile
 import time
 import urllib.parse
 import urllib.request
@@ -26,6 +27,7 @@ def _env(home: Path, **extra) -> dict:
         HIWAR_TASKS="db",
         HIWAR_DEBUG="1",
         HIWAR_EMAIL_URL=f"file://{home / 'mails'}",
+        HIWAR_BACKUP_EVERY_HOURS="0",  # the backup test below turns the scheduled backup on
         PYTHONPATH=str(REPO),  # so the worker can import tests.core.tasks_for_workers
         DJANGO_SETTINGS_MODULE="hiwar.settings",
     )
@@ -292,3 +294,22 @@ def test_a_task_that_always_meets_a_database_error_fails_in_the_end(home):
         )
     )
     assert result == ["FAILED", 10]
+
+
+def test_the_worker_writes_the_scheduled_backup_and_keeps_the_newest(home):
+    backups = home / "backups"
+    backups.mkdir()
+    for n in range(3):  # older archives of earlier days
+        old = backups / f"hiwar-2026010{n + 1}T000000Z.tar.gz"
+        old.write_bytes(b"old")
+        os.utime(old, (1_700_000_000 + n, 1_700_000_000 + n))
+    subprocess.run(
+        [sys.executable, "-m", "hiwar.cli", "worker", "--once"],
+        env=_env(home, HIWAR_BACKUP_EVERY_HOURS="24", HIWAR_BACKUP_KEEP="2"),
+        check=True,
+        timeout=120,
+    )
+    kept = sorted(p.name for p in backups.glob("hiwar-*.tar.gz"))
+    assert len(kept) == 2 and "hiwar-20260103T000000Z.tar.gz" in kept  # the new one and the newest old one
+    new = next(backups / name for name in kept if name != "hiwar-20260103T000000Z.tar.gz")
+    assert tarfile.is_tarfile(new)

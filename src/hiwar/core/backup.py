@@ -232,3 +232,39 @@ def restore_backup(archive_path: Path, *, replace: bool = False) -> RestoreResul
             shutil.copytree(folder / "media", media, dirs_exist_ok=True)
     counts = table_counts()
     return RestoreResult(engine=engine, counts=counts)
+
+
+# Scheduled backups (the task worker) ----------------------------------------------------------------------
+
+ARCHIVE_GLOB = "hiwar-*.tar.gz"
+
+
+def list_backups(folder: Path | None = None) -> list[Path]:
+    """The archives `hiwar backup` wrote into the backup folder, newest first."""
+    folder = Path(folder or settings.HIWAR_BACKUP_DIR)
+    if not folder.exists():
+        return []
+    return sorted(folder.glob(ARCHIVE_GLOB), key=lambda path: path.stat().st_mtime, reverse=True)
+
+
+def prune_backups(folder: Path | None = None, keep: int | None = None) -> list[Path]:
+    """Delete the oldest archives beyond `keep` (HIWAR_BACKUP_KEEP); returns what was deleted."""
+    keep = settings.HIWAR_BACKUP_KEEP if keep is None else keep
+    removed = list_backups(folder)[max(keep, 1) :]
+    for path in removed:
+        path.unlink(missing_ok=True)
+    return removed
+
+
+def backup_due(
+    folder: Path | None = None, every_hours: float | None = None, now: float | None = None
+) -> bool:
+    """Whether the newest archive is older than HIWAR_BACKUP_EVERY_HOURS (0: never scheduled)."""
+    import time
+
+    every_hours = settings.HIWAR_BACKUP_EVERY_HOURS if every_hours is None else every_hours
+    if not every_hours:
+        return False
+    backups = list_backups(folder)
+    now = time.time() if now is None else now
+    return not backups or now - backups[0].stat().st_mtime >= every_hours * 3600

@@ -104,3 +104,14 @@ def _after_failure(delivery, error: Exception) -> str:
     )
     deliver_email.using(run_after=timezone.now() + retry_delay(delivery.attempts)).enqueue(delivery.pk)
     return EmailDelivery.Status.QUEUED
+
+
+@task()
+def scheduled_backup() -> str:
+    """The worker's daily backup, then the oldest beyond HIWAR_BACKUP_KEEP are deleted. Running it twice
+    only writes one archive more, which the next pruning removes."""
+    from hiwar.core.backup import make_backup, prune_backups
+
+    path = make_backup()
+    prune_backups()
+    return str(path)

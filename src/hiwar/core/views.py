@@ -1,3 +1,7 @@
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.contrib.auth.decorators import user_passes_test
 from django.db import connection
 from django.http import HttpResponseBadRequest, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
@@ -34,3 +38,24 @@ def server_error(request):
     except Exception:  # the page itself failed (a missing static manifest…): a bare page still answers
         body = "<!doctype html><title>500</title><h1>Server error (500)</h1>"
     return HttpResponseServerError(body)
+
+
+@user_passes_test(lambda user: user.is_active and user.is_superuser)
+def backups_view(request):
+    """Administrators see the archives `hiwar backup` and the worker wrote, newest first."""
+    from hiwar.core.backup import list_backups
+
+    rows = [
+        {
+            "name": path.name,
+            "size": path.stat().st_size,
+            "when": datetime.fromtimestamp(path.stat().st_mtime, UTC),
+        }
+        for path in list_backups()
+    ]
+    return render(
+        request,
+        "core/backups.html",
+        {"backups": rows, "folder": settings.HIWAR_BACKUP_DIR, "keep": settings.HIWAR_BACKUP_KEEP,
+         "every": round(settings.HIWAR_BACKUP_EVERY_HOURS)},
+    )  # fmt: skip

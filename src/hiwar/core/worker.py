@@ -37,6 +37,7 @@ MAX_BACKOFF_SECONDS = 30.0
 # A task that meets a database error this many times is failing of its own (SQLite calls a missing
 # column an OperationalError too), not because of an outage: it is failed, not put back again.
 MAX_PUT_BACKS = 10
+BACKUP_CHECK_SECONDS = 60.0
 
 
 def reclaim_abandoned_tasks(now=None) -> tuple[int, int]:
@@ -125,6 +126,7 @@ class SupervisedWorker(Worker):
             excluded_queue_names=[],
         )
         self.failures = 0
+        self.backup_checked_at = -BACKUP_CHECK_SECONDS
 
     def claim(self) -> DBTaskResult | None:
         tasks = DBTaskResult.objects.ready().filter(backend_name=self.backend_name)
@@ -155,11 +157,27 @@ class SupervisedWorker(Worker):
         finally:
             heartbeat.stop()
 
+    def schedule_backup(self) -> None:
+        """Every minute or so, queue the scheduled backup when it is due; one worker does it (a lock in
+        the shared cache), the others see the new archive next time."""
+        now = time.monotonic()
+        if now - self.backup_checked_at < BACKUP_CHECK_SECONDS:
+            return
+        self.backup_checked_at = now
+        from django.core.cache import cache
+
+        from hiwar.core.backup import backup_due
+        from hiwar.core.tasks import scheduled_backup
+
+        if backup_due() and cache.add("hiwar.scheduled-backup", self.worker_id, timeout=3600):
+            scheduled_backup.enqueue()
+
     def _loop(self) -> None:
         while self.running:
             try:
                 close_old_connections()
                 reclaim_abandoned_tasks()
+                self.schedule_backup()
                 task_result = self.claim()
             except DatabaseError as error:
                 if self.batch and self.failures >= 8:
