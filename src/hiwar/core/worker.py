@@ -126,7 +126,7 @@ class SupervisedWorker(Worker):
             excluded_queue_names=[],
         )
         self.failures = 0
-        self.backup_checked_at = -BACKUP_CHECK_SECONDS
+        self.last_run: dict[str, float] = {}
 
     def claim(self) -> DBTaskResult | None:
         tasks = DBTaskResult.objects.ready().filter(backend_name=self.backend_name)
@@ -157,13 +157,20 @@ class SupervisedWorker(Worker):
         finally:
             heartbeat.stop()
 
+    def _due(self, name: str, seconds: float) -> bool:
+        """Whether `seconds` passed since the housekeeping `name` last ran (then it runs now): checks
+        that need not follow every task stay off the loop's hot path."""
+        now = time.monotonic()
+        if now - self.last_run.get(name, float("-inf")) < seconds:
+            return False
+        self.last_run[name] = now
+        return True
+
     def schedule_backup(self) -> None:
         """Every minute or so, queue the scheduled backup when it is due; one worker does it (a lock in
         the shared cache), the others see the new archive next time."""
-        now = time.monotonic()
-        if now - self.backup_checked_at < BACKUP_CHECK_SECONDS:
+        if not self._due("backup", BACKUP_CHECK_SECONDS):
             return
-        self.backup_checked_at = now
         from django.core.cache import cache
 
         from hiwar.core.backup import backup_due
@@ -176,7 +183,9 @@ class SupervisedWorker(Worker):
         while self.running:
             try:
                 close_old_connections()
-                reclaim_abandoned_tasks()
+                # A dead worker is seen after HIWAR_WORKER_DEAD_AFTER; looking once a beat is enough.
+                if self._due("reclaim", settings.HIWAR_WORKER_BEAT_SECONDS):
+                    reclaim_abandoned_tasks()
                 self.schedule_backup()
                 task_result = self.claim()
             except DatabaseError as error:
