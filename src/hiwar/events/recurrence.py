@@ -163,6 +163,13 @@ def normalise_rule(rule: str, *, count: int | None = None, until=None, tz: str =
     return canonical
 
 
+def without_count(rule: str) -> tuple[str, int | None]:
+    """A rule and its number of meetings apart ("FREQ=MONTHLY;INTERVAL=2", 6), e.g. for a template."""
+    parts = _parts(rule)
+    count = parts.pop("COUNT", None)
+    return ";".join(f"{name}={value}" for name, value in parts.items()), _number(count) if count else None
+
+
 def occurrences(rule: str, first_start: datetime, *, tz: str) -> list[datetime]:
     """Every start the rule gives from `first_start`, aware in `tz`; at most MAX_OCCURRENCES."""
     zone = ZoneInfo(tz)

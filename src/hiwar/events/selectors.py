@@ -6,7 +6,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hiwar.events import scheduling, seats
+from hiwar.events import recurrence, scheduling, seats
 from hiwar.events.access import (
     events_visible_to,
     events_with_logistics_for,
@@ -372,8 +372,7 @@ def template_meetings_of(space: Space) -> list[dict]:
     if space.start_date is None:
         return specs
     for series in Series.objects.filter(space=space).order_by("first_start", "id"):
-        parts = dict(part.split("=", 1) for part in series.rrule.split(";") if "=" in part)
-        count = parts.pop("COUNT", None)
+        rule, count = recurrence.without_count(series.rrule)
         if count is None:  # a rule that ends on a date does not carry over to another space's dates
             continue
         local = series.first_start.astimezone(ZoneInfo(series.timezone))
@@ -383,8 +382,8 @@ def template_meetings_of(space: Space) -> list[dict]:
             {
                 "title": dict(series.title),
                 "kind": first.kind if first else "follow_up_meeting",
-                "rule": ";".join(f"{k}={v}" for k, v in parts.items()),
-                "count": int(count),
+                "rule": rule,
+                "count": count,
                 "start_offset_weeks": days // 7 if days % 7 == 0 else round(days / 7, 4),
                 "time": local.strftime("%H:%M"),
                 "minutes": int(series.duration.total_seconds() // 60),
